@@ -1,0 +1,33 @@
+"""nntui: a neural network from first principles in NumPy, and a terminal monitor.
+
+The engine's public API is re-exported here::
+
+    from nntui import NeuralNetwork, generate_classification_data, normalize_features
+"""
+
+from nntui._version import __version__
+from nntui.nn.activations import ACTIVATIONS
+from nntui.nn.data import (
+    generate_classification_data,
+    generate_regression_data,
+    normalize_features,
+    one_hot,
+)
+from nntui.nn.initializers import INITIALIZERS
+from nntui.nn.layers import DenseLayer
+from nntui.nn.losses import LOSSES
+from nntui.nn.network import NeuralNetwork, TrainingDiverged
+
+__all__ = [
+    "ACTIVATIONS",
+    "INITIALIZERS",
+    "LOSSES",
+    "DenseLayer",
+    "NeuralNetwork",
+    "TrainingDiverged",
+    "__version__",
+    "generate_classification_data",
+    "generate_regression_data",
+    "normalize_features",
+    "one_hot",
+]
