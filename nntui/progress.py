@@ -1,0 +1,231 @@
+"""Headless progress: run events shown as a rich bar (terminal) or plain lines (CI, pipes).
+
+Both views take the runner's events (:mod:`nntui.training.events`) and never
+train. :func:`make_progress` picks the view for a stream: a rich progress bar
+when it is an interactive terminal, otherwise plain lines without escape
+codes, one every ~10 % of the run plus the last epoch.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Protocol, TextIO
+
+from nntui.training.events import EpochEnded, RunEvent, RunFailed, RunFinished, RunStarted
+
+
+class ProgressView(Protocol):
+    """Something that shows run events; ``close`` releases the terminal."""
+
+    def __call__(self, event: RunEvent) -> None:
+        """Show one event."""
+
+    def close(self) -> None:
+        """Finish drawing (idempotent)."""
+
+
+def make_progress(stream: TextIO, *, quiet: bool = False, tty: bool | None = None) -> ProgressView:
+    """Choose how to show progress on ``stream``.
+
+    Args:
+        stream: where progress goes (normally ``sys.stdout``).
+        quiet: show nothing during the run (the caller prints the summary).
+        tty: force the terminal (``True``) or plain-line (``False``) view;
+            ``None`` asks the stream and ``TERM``.
+
+    Returns:
+        A callable taking run events, with a ``close()`` method.
+    """
+    if quiet:
+        return SilentProgress()
+    if tty is None:
+        tty = _is_interactive(stream)
+    return RichProgress(stream) if tty else PlainProgress(stream)
+
+
+def _is_interactive(stream: TextIO) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def report_every(epochs: int) -> int:
+    """The epoch interval of plain progress lines: about a tenth of the run."""
+    return max(1, math.ceil(epochs / 10))
+
+
+def should_report(epoch: int, epochs: int) -> bool:
+    """Whether the plain view prints ``epoch``: every ~10 % of the run, and the last."""
+    return epoch == epochs or epoch % report_every(epochs) == 0
+
+
+def format_metrics(event: EpochEnded) -> str:
+    """The epoch's metrics under their Keras history names, e.g. ``loss 0.5123  accuracy 0.81``."""
+    score = "accuracy" if event.accuracy is not None else "r2"
+    pairs = (
+        ("loss", event.loss),
+        (score, event.score),
+        ("val_loss", event.val_loss),
+        (f"val_{score}", event.val_score),
+    )
+    return "  ".join(f"{name} {value:.4f}" for name, value in pairs if value is not None)
+
+
+def format_epoch_line(event: EpochEnded) -> str:
+    """One plain progress line, e.g. ``epoch  10/100  loss 0.5123  accuracy 0.8120 ...``."""
+    width = len(str(event.epochs))
+    return f"epoch {event.epoch:>{width}}/{event.epochs}  {format_metrics(event)}"
+
+
+def layer_sizes(event: RunStarted) -> list[int]:
+    """Input width followed by each layer's output width, e.g. ``[20, 128, 64, 32, 3]``."""
+    sizes = [int(event.config["data"]["n_features"])]
+    for layer in event.layers:
+        numbers = re.findall(r"\d+", layer.output_shape)
+        if numbers:
+            sizes.append(int(numbers[-1]))
+    return sizes
+
+
+def format_header(event: RunStarted) -> str:
+    """The line shown before training: task, architecture, parameters, loss, data and seed."""
+    architecture = " → ".join(str(size) for size in layer_sizes(event))
+    return (
+        f"{event.task}: {architecture} · {event.parameter_count:,} params · "
+        f"loss {event.loss} · lr {event.learning_rate:g} · {event.epochs} epochs · "
+        f"{event.n_train} train / {event.n_test} test · seed {event.seed}"
+    )
+
+
+def format_summary(results: Mapping[str, Any], results_path: str | os.PathLike[str] | None) -> str:
+    """The final summary: status, test metrics, time and throughput, results path.
+
+    Args:
+        results: the results document of the run.
+        results_path: where it was written, or ``None``.
+
+    Returns:
+        One or two lines (no trailing newline).
+    """
+    status = str(results.get("status", "completed"))
+    epochs_planned = results.get("config", {}).get("training", {}).get("epochs")
+    done = results.get("epochs_completed")
+    parts = [status]
+    if done is not None:
+        parts.append(f"{done}/{epochs_planned} epochs" if epochs_planned else f"{done} epochs")
+    test = results.get("test")
+    if test:  # a diverged or failed run has no test metrics
+        parts.append(f"test loss {_number(test.get('loss'))}")
+        if "r2" in test:
+            parts.append(f"test R² {_number(test.get('r2'))}")
+        else:
+            parts.append(f"test accuracy {_number(test.get('accuracy'))}")
+    wall_time = results.get("wall_time_s")
+    if wall_time is not None:
+        parts.append(f"{wall_time:.2f} s")
+    samples_per_s = results.get("samples_per_s")
+    if samples_per_s is not None:
+        parts.append(f"{samples_per_s:,.0f} samples/s")
+    summary = " · ".join(parts)
+    if results_path is not None:
+        summary += f"\nresults written to {os.fspath(results_path)}"
+    return summary
+
+
+def _number(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    return f"{value:.4f}"
+
+
+class SilentProgress:
+    """Shows nothing (``--quiet``)."""
+
+    def __call__(self, event: RunEvent) -> None:
+        """Ignore ``event``."""
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class PlainProgress:
+    """Plain lines for logs and pipes: a header, then every ~10 % of the run and the last epoch."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def __call__(self, event: RunEvent) -> None:
+        """Print the header or an epoch line when one is due."""
+        if isinstance(event, RunStarted):
+            self._print(format_header(event))
+        elif isinstance(event, EpochEnded) and should_report(event.epoch, event.epochs):
+            self._print(format_epoch_line(event))
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+    def _print(self, line: str) -> None:
+        # Flushed so a reader of the pipe (a CI log, a test) sees each line at once.
+        print(line, file=self._stream, flush=True)
+
+
+class RichProgress:
+    """A live rich progress bar: epoch n/N, bar and ETA, with the epoch's metrics under it."""
+
+    def __init__(self, stream: TextIO) -> None:
+        from rich.console import Console  # imported here: the plain view never needs rich
+
+        self._console = Console(file=stream, highlight=False)
+        self._progress: Any = None
+        self._task: Any = None
+
+    def __call__(self, event: RunEvent) -> None:
+        """Start the bar on ``RunStarted``, advance it per epoch, stop it at the end."""
+        if isinstance(event, RunStarted):
+            self._console.print(format_header(event), markup=False)
+            self._start(event.epochs)
+        elif isinstance(event, EpochEnded) and self._progress is not None:
+            width = len(str(event.epochs))
+            self._progress.update(
+                self._task,
+                completed=event.epoch,
+                epoch_text=f"epoch {event.epoch:>{width}}/{event.epochs}",
+                metrics=format_metrics(event),
+            )
+        elif isinstance(event, (RunFinished, RunFailed)):
+            self.close()
+
+    def close(self) -> None:
+        """Stop the live display, leaving the last frame on screen."""
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
+
+    def _start(self, epochs: int) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.text import Text
+
+        class EpochProgress(Progress):
+            """The bar on one line, the metrics under it: both fit an 80-column terminal."""
+
+            def get_renderables(self) -> Iterator[Any]:
+                yield self.make_tasks_table(self.tasks)
+                for task in self.tasks:
+                    yield Text(task.fields.get("metrics", ""), overflow="ellipsis", no_wrap=True)
+
+        self._progress = EpochProgress(
+            TextColumn("{task.fields[epoch_text]}"),
+            BarColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self._console,
+            redirect_stdout=False,
+            redirect_stderr=False,
+        )
+        width = len(str(epochs))
+        self._task = self._progress.add_task(
+            "train", total=epochs, epoch_text=f"epoch {0:>{width}}/{epochs}", metrics=""
+        )
+        self._progress.start()

@@ -1,0 +1,391 @@
+"""The ``nntui`` command end to end: arguments, config errors, headless runs, exit codes.
+
+Most cases call ``main([...])`` in-process for speed; what needs a real process
+(``python -m``, SIGINT, the Textual-free import graph) runs in a subprocess.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import queue
+import signal
+import subprocess
+import sys
+import threading
+import time
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from nntui import __version__
+from nntui.cli import main
+
+pytestmark = pytest.mark.usefixtures("isolated_cwd")
+
+TESTS_DIR = Path(__file__).resolve().parent
+ConfigFactory = Callable[..., Path]
+RunNntui = Callable[..., subprocess.CompletedProcess[str]]
+
+RESULT_KEYS = {
+    "schema_version",
+    "version",
+    "status",
+    "task",
+    "config",
+    "architecture",
+    "history",
+    "test",
+    "epochs_completed",
+    "wall_time_s",
+    "samples_per_s",
+    "seed",
+}
+
+# Learnable in well under a second, with margin above the asserted metrics.
+GOOD_CLASSIFICATION = {"data.n_samples": 400, "training.epochs": 30}
+GOOD_REGRESSION = {"data.n_samples": 400, "training.epochs": 30, "training.learning_rate": 0.02}
+# Blows up within a few epochs, every time.
+DIVERGENT = {"training.learning_rate": 1.0e6}
+# Long enough that a Ctrl+C after the first progress line lands mid-run.
+LONG_RUN = {"training.epochs": 5000}
+
+
+def _load_bad_configs() -> Any:
+    """``tests/bad_configs.py``, loaded by path (the tests folder is no package)."""
+    spec = importlib.util.spec_from_file_location("bad_configs", TESTS_DIR / "bad_configs.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_bad_configs = _load_bad_configs()
+BAD_CONFIGS: list[tuple[str, str, str]] = _bad_configs.BAD_CONFIGS
+MISSING_CONFIG: tuple[str, str] = _bad_configs.MISSING_CONFIG
+
+
+def read_results(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text())
+
+
+# -- arguments ---------------------------------------------------------------------
+
+
+def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"nntui {__version__}"
+
+
+def test_python_dash_m_version(run_nntui: RunNntui) -> None:
+    done = run_nntui("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"nntui {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--output", "r.json"], "--output"),
+        (["--quiet"], "--quiet"),
+        (["--expect", "loss<1"], "--expect"),
+    ],
+)
+def test_headless_only_options_without_headless_are_usage_errors(
+    args: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert flag in err
+    assert "--headless" in err
+
+
+def test_unknown_task_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--headless", "--task", "clustering"]) == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_malformed_expect_is_a_usage_error_before_training(
+    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tiny_config_file()
+    assert main(["--headless", "--config", str(config), "--expect", "val_accuracy=>0.9"]) == 2
+    assert "--expect 'val_accuracy=>0.9'" in capsys.readouterr().err
+    assert not (tmp_path / "logs" / "app.log").exists()  # no run started
+
+
+def test_unknown_expect_metric_lists_the_known_names(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tiny_config_file()
+    code = main(
+        ["--headless", "--task", "regression", "--config", str(config), "--expect", "acc>1"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "unknown metric 'acc'" in err
+    assert "val_r2" in err
+
+
+def test_monitor_opens_with_the_loaded_config_and_overrides(
+    tiny_config_file: ConfigFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[tuple[Any, str]] = []
+    fake_app = types.ModuleType("nntui.tui.app")
+
+    def run_app(loaded: Any, *, task: str) -> int:
+        calls.append((loaded, task))
+        return 0
+
+    fake_app.run_app = run_app  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nntui.tui.app", fake_app)
+    config = tiny_config_file()
+
+    code = main(["--config", str(config), "--task", "regression", "--epochs", "3", "--seed", "7"])
+
+    assert code == 0
+    [(loaded, task)] = calls
+    assert task == "regression"
+    assert loaded.data["training"]["epochs"] == 3
+    assert loaded.data["data"]["random_seed"] == 7
+    assert Path(loaded.path) == config
+
+
+# -- config errors -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("yaml_text", "expected"), [case[1:] for case in BAD_CONFIGS], ids=[c[0] for c in BAD_CONFIGS]
+)
+def test_bad_config_exits_2_naming_the_problem(
+    yaml_text: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bad.yaml"
+    config.write_text(yaml_text)
+    assert main(["--headless", "--config", str(config)]) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("case", [BAD_CONFIGS[0], BAD_CONFIGS[-1]], ids=lambda case: case[0])
+def test_bad_config_in_a_real_process_has_no_traceback(
+    case: tuple[str, str, str], tmp_path: Path, run_nntui: RunNntui
+) -> None:
+    _, yaml_text, expected = case
+    (tmp_path / "bad.yaml").write_text(yaml_text)
+    done = run_nntui("--headless", "--config", "bad.yaml")
+    assert done.returncode == 2
+    assert expected in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_missing_config_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    path, expected = MISSING_CONFIG
+    assert main(["--headless", "--config", path]) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "Traceback" not in err
+
+
+def test_bad_epochs_override_names_the_key(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--headless", "--config", str(tiny_config_file()), "--epochs", "0"]) == 2
+    assert "training.epochs" in capsys.readouterr().err
+
+
+def test_unwritable_output_exits_2_before_training(
+    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file.txt").write_text("not a folder")
+    output = tmp_path / "file.txt" / "results.json"
+    assert main(["--headless", "--config", str(tiny_config_file()), "--output", str(output)]) == 2
+    captured = capsys.readouterr()
+    assert "--output" in captured.err
+    assert "epoch" not in captured.out
+
+
+# -- headless runs -------------------------------------------------------------------
+
+
+def test_headless_classification_writes_results_with_good_metrics(
+    tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
+) -> None:
+    tiny_config_file(GOOD_CLASSIFICATION)
+    done = run_nntui("--headless", "--task", "classification", "--output", "out/results.json")
+    assert done.returncode == 0, done.stderr
+    results = read_results(tmp_path / "out" / "results.json")
+    assert set(results) >= RESULT_KEYS
+    assert results["status"] == "completed"
+    assert results["task"] == "classification"
+    assert set(results["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert len(results["history"]["loss"]) == results["epochs_completed"] == 30
+    assert results["architecture"]["layer_sizes"] == [8, 16, 3]
+    assert results["test"]["accuracy"] >= 0.85
+    assert "results written to out/results.json" in done.stdout
+
+
+def test_headless_regression_writes_results_with_good_metrics(
+    tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
+) -> None:
+    config = tiny_config_file(GOOD_REGRESSION, name="regression.yaml")
+    done = run_nntui(
+        "--headless", "--task", "regression", "--config", str(config), "--output", "r.json"
+    )
+    assert done.returncode == 0, done.stderr
+    results = read_results(tmp_path / "r.json")
+    assert set(results) >= RESULT_KEYS
+    assert results["task"] == "regression"
+    assert set(results["history"]) == {"loss", "r2", "val_loss", "val_r2"}
+    assert results["architecture"]["layer_sizes"] == [8, 16, 1]
+    assert results["test"]["r2"] >= 0.8
+
+
+def test_plain_progress_lines_when_stdout_is_not_a_terminal(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tiny_config_file({"training.epochs": 20})
+    assert main(["--headless", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    lines = out.splitlines()
+    assert lines[0].startswith("classification: 8 → 16 → 3")
+    epoch_lines = [line for line in lines if line.startswith("epoch")]
+    assert [line.split()[1] for line in epoch_lines] == [f"{e}/20" for e in range(2, 21, 2)]
+    assert all("val_accuracy" in line for line in epoch_lines)
+    assert lines[-1].startswith("completed · 20/20 epochs")
+
+
+def test_quiet_prints_only_the_summary(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--headless", "--quiet", "--config", str(tiny_config_file())]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("completed")
+    assert "test accuracy" in lines[0]
+
+
+def test_expectations_that_hold_exit_0(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(tiny_config_file())
+    args = ["--headless", "--config", config, "--expect", "epochs_completed==10"]
+    assert main([*args, "--expect", "test_accuracy>=0"]) == 0
+    assert "expectation failed" not in capsys.readouterr().err
+
+
+def test_a_failed_expectation_exits_3_with_a_reason(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(tiny_config_file())
+    args = ["--headless", "--config", config, "--expect", "test_accuracy>1", "--expect", "loss>0"]
+    assert main(args) == 3
+    err_lines = capsys.readouterr().err.splitlines()
+    assert len(err_lines) == 1
+    assert err_lines[0].startswith("expectation failed: test_accuracy>1 (got ")
+
+
+def test_env_file_random_seed_changes_the_data(
+    tiny_config_file: ConfigFactory, tmp_path: Path
+) -> None:
+    config = str(tiny_config_file({"training.epochs": 2}))
+    assert main(["--headless", "--quiet", "--config", config, "--output", "a.json"]) == 0
+    (tmp_path / ".env").write_text("RANDOM_SEED=7\n")
+    assert main(["--headless", "--quiet", "--config", config, "--output", "b.json"]) == 0
+    default, from_env = read_results(tmp_path / "a.json"), read_results(tmp_path / "b.json")
+    assert (default["seed"], from_env["seed"]) == (42, 7)
+    assert default["history"]["loss"] != from_env["history"]["loss"]
+
+
+def test_the_run_is_logged_to_the_configured_file(
+    tiny_config_file: ConfigFactory, tmp_path: Path
+) -> None:
+    assert main(["--headless", "--quiet", "--config", str(tiny_config_file())]) == 0
+    log = (tmp_path / "logs" / "app.log").read_text()
+    assert "run started" in log
+    assert "run completed" in log
+
+
+def test_a_divergent_learning_rate_exits_1_saying_diverged(
+    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(tiny_config_file(DIVERGENT))
+    code = main(["--headless", "--task", "regression", "--config", config, "--output", "d.json"])
+    assert code == 1
+    assert "diverged at epoch" in capsys.readouterr().err
+    assert read_results(tmp_path / "d.json")["status"] == "diverged"
+
+
+def test_ctrl_c_mid_run_exits_130_and_writes_interrupted_results(
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    start_nntui: Callable[..., subprocess.Popen[str]],
+) -> None:
+    tiny_config_file(LONG_RUN)
+    process = start_nntui("--headless", "--output", "results.json")
+    try:
+        lines = _lines_of(process.stdout)
+        _wait_for_line(lines, "epoch", deadline=time.monotonic() + 60)
+        process.send_signal(signal.SIGINT)
+        code = process.wait(timeout=60)
+        stderr = process.stderr.read()
+    finally:
+        process.kill()
+        process.wait()
+        process.stdout.close()
+        process.stderr.close()
+    assert code == 130, stderr
+    assert "interrupted" in stderr
+    assert "Traceback" not in stderr
+    results = read_results(tmp_path / "results.json")
+    assert results["status"] == "interrupted"
+    assert 0 < results["epochs_completed"] < LONG_RUN["training.epochs"]
+
+
+def _lines_of(stream: Any) -> queue.Queue[str | None]:
+    """Lines of ``stream`` as they arrive, then ``None`` at the end."""
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    return lines
+
+
+def _wait_for_line(lines: queue.Queue[str | None], prefix: str, deadline: float) -> str:
+    while True:
+        try:
+            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            pytest.fail(f"no line starting with {prefix!r} before the deadline")
+        if line is None:
+            pytest.fail(f"the process ended before printing a line starting with {prefix!r}")
+        if line.startswith(prefix):
+            return line
+
+
+def test_headless_never_imports_textual(
+    tiny_config_file: ConfigFactory,
+    python_in_repo: Callable[[str], subprocess.CompletedProcess[str]],
+) -> None:
+    config = tiny_config_file({"training.epochs": 2})
+    script = (
+        "import sys\n"
+        "from nntui.cli import main\n"
+        f"code = main(['--headless', '--quiet', '--config', {str(config)!r}])\n"
+        "assert code == 0, code\n"
+        "leaked = sorted(m for m in sys.modules if m.startswith(('textual', 'nntui.tui')))\n"
+        "assert not leaked, leaked\n"
+        "print('textual-free')\n"
+    )
+    done = python_in_repo(script)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("textual-free")
