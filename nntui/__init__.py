@@ -5,6 +5,8 @@ The engine's public API is re-exported here::
     from nntui import NeuralNetwork, generate_classification_data, normalize_features
 """
 
+import logging
+
 from nntui._version import __version__
 from nntui.nn.activations import ACTIVATIONS
 from nntui.nn.data import (
@@ -17,6 +19,9 @@ from nntui.nn.initializers import INITIALIZERS
 from nntui.nn.layers import DenseLayer
 from nntui.nn.losses import LOSSES
 from nntui.nn.network import NeuralNetwork, TrainingDiverged
+
+# A library never configures logging for its host; nntui.logs does it for the CLI.
+logging.getLogger("nntui").addHandler(logging.NullHandler())
 
 __all__ = [
     "ACTIVATIONS",

@@ -1,0 +1,89 @@
+"""Logging to a size-rotated file, never to the terminal.
+
+The faces own the terminal (a progress bar, a Textual screen), so the ``nntui``
+logger writes only to its file. Modules log through ``logging.getLogger(__name__)``
+(children of ``nntui``); the engine logs nothing itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+LOGGER_NAME = "nntui"
+LOG_FORMAT = "%(asctime)s.%(msecs)03d %(levelname)-8s %(name)s: %(message)s"
+DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
+_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class LogFileError(OSError):
+    """The log file cannot be opened; the message names the file and the reason."""
+
+
+class _NntuiFileHandler(RotatingFileHandler):
+    """The file handler :func:`setup_logging` installs (so it can find and replace it)."""
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 (logging's name)
+        # A failed write (disk full, file removed) must not print a traceback over
+        # the progress bar or the TUI; the record is dropped.
+        return
+
+
+def setup_logging(
+    level: str, file: str | Path, *, max_bytes: int = 1_000_000, backup_count: int = 3
+) -> logging.Logger:
+    """Send the ``nntui`` logger to a rotating file, replacing any earlier setup.
+
+    Args:
+        level: ``DEBUG``, ``INFO``, ``WARNING``, ``ERROR`` or ``CRITICAL`` (any case).
+        file: the log file; a relative path is relative to the working folder.
+            Its folder is created when missing.
+        max_bytes: rotate when the file would grow past this size (0: never).
+        backup_count: rotated files kept (``app.log.1`` … ``app.log.N``).
+
+    Returns:
+        The configured ``nntui`` logger (it does not propagate to the root logger).
+
+    Raises:
+        ValueError: an unknown level.
+        LogFileError: the file or its folder cannot be created; the previous
+            setup, if any, stays in place.
+    """
+    name = level.upper() if isinstance(level, str) else level
+    if name not in _LEVELS:
+        raise ValueError(f"unknown log level {level!r}: use one of {', '.join(_LEVELS)}")
+    path = Path(file).expanduser()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = _NntuiFileHandler(
+            path, maxBytes=max_bytes, backupCount=backup_count, encoding="utf-8"
+        )
+    except OSError as error:
+        raise LogFileError(f"cannot open log file {file}: {error.strerror or error}") from None
+    handler.setFormatter(logging.Formatter(LOG_FORMAT, DATE_FORMAT))
+
+    logger = logging.getLogger(LOGGER_NAME)
+    _remove_file_handlers(logger)
+    logger.addHandler(handler)
+    logger.setLevel(name)
+    logger.propagate = False
+    return logger
+
+
+def close_logging() -> None:
+    """Flush and close the file handler, and give the ``nntui`` logger back its defaults.
+
+    Safe to call when logging was never set up.
+    """
+    logger = logging.getLogger(LOGGER_NAME)
+    _remove_file_handlers(logger)
+    logger.setLevel(logging.NOTSET)
+    logger.propagate = True
+
+
+def _remove_file_handlers(logger: logging.Logger) -> None:
+    for handler in list(logger.handlers):
+        if isinstance(handler, _NntuiFileHandler):
+            logger.removeHandler(handler)
+            handler.close()

@@ -1,0 +1,467 @@
+"""Configuration: lookup, validation messages, env overrides, round-trips and the output head."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bad_configs import BAD_CONFIGS, MISSING_CONFIG  # tests/ is on sys.path (it is no package)
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nntui.atomic
+from nntui.config import (
+    TASKS,
+    ConfigError,
+    ConfigProblem,
+    default_config,
+    dump_config,
+    find_config,
+    load_config,
+    network_layer_sizes,
+    output_head,
+    parse_config_text,
+    save_config,
+    validate_config,
+    with_overrides,
+)
+from nntui.config_schema import DTYPES, LOG_LEVELS
+from nntui.nn.activations import ACTIVATIONS
+from nntui.nn.initializers import INITIALIZERS
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PACKAGED_DEFAULT = REPO_ROOT / "nntui" / "default_config.yaml"
+NO_ENV: dict[str, str] = {}
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- Bad configs -------------------------------------------------------------------------
+
+
+def test_bad_config_table_is_large_and_has_unique_ids() -> None:
+    ids = [case_id for case_id, _, _ in BAD_CONFIGS]
+    assert len(ids) >= 24
+    assert len(set(ids)) == len(ids)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [case[1:] for case in BAD_CONFIGS], ids=[case[0] for case in BAD_CONFIGS]
+)
+def test_bad_config_is_rejected_with_a_message_naming_it(text: str, expected: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config_text(text, "bad.yaml")
+    message = str(caught.value)
+    assert expected in message
+    assert all(line.startswith("bad.yaml: ") for line in message.splitlines())
+    assert "Traceback" not in message
+
+
+def test_missing_explicit_config_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    path, expected = MISSING_CONFIG
+    with pytest.raises(ConfigError) as caught:
+        find_config(path, cwd=tmp_path)
+    assert expected in str(caught.value)
+
+
+def test_explicit_config_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "configs").mkdir()
+    with pytest.raises(ConfigError, match="configs: is a folder"):
+        load_config("configs", environ=NO_ENV, cwd=tmp_path)
+
+
+def test_every_problem_is_reported_at_once_in_file_order_with_lines() -> None:
+    text = "training:\n  epochs: -1\n  batch_size: 0.5\nnetwork:\n  weight_init: hee\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config_text(text)
+    problems = caught.value.problems
+    assert [(p.key, p.line) for p in problems] == [
+        ("training.epochs", 2),
+        ("training.batch_size", 3),
+        ("network.weight_init", 5),
+    ]
+    assert len(str(caught.value).splitlines()) == 3
+
+
+def test_unknown_key_suggests_the_nearest_key() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config_text("network:\n  hiden_layers: [8]\n")
+    (problem,) = caught.value.problems
+    assert problem == ConfigProblem(
+        "network.hiden_layers", "unknown key (did you mean 'hidden_layers'?)", 2
+    )
+
+
+def test_key_in_the_wrong_section_points_at_its_section() -> None:
+    with pytest.raises(ConfigError, match=re.escape("did you mean 'data.n_classes'")):
+        parse_config_text("training:\n  n_classes: 2\n")
+
+
+def test_problem_format_reads_source_key_message_line() -> None:
+    problem = ConfigProblem("training.batch_size", "must be a positive integer, got -4", 12)
+    assert problem.format("config.yaml") == (
+        "config.yaml: training.batch_size: must be a positive integer, got -4 (line 12)"
+    )
+    assert (
+        ConfigProblem("", "the config is empty").format("x.yaml") == "x.yaml: the config is empty"
+    )
+
+
+def test_validate_config_returns_problems_without_raising() -> None:
+    config, problems = validate_config({"training": {"epochs": "many"}})
+    assert [p.key for p in problems] == ["training.epochs"]
+    assert problems[0].line is None
+    assert config["training"]["epochs"] == default_config()["training"]["epochs"]
+
+
+# --- Valid configs -----------------------------------------------------------------------
+
+
+def test_a_partial_file_takes_defaults_for_missing_keys() -> None:
+    config = parse_config_text("training:\n  epochs: 5\n")
+    expected = default_config()
+    expected["training"]["epochs"] = 5
+    assert config == expected
+
+
+def test_an_empty_section_keeps_its_defaults() -> None:
+    assert parse_config_text("training:\n# epochs: 5\n") == default_config()
+
+
+def test_hidden_layers_without_activations_get_the_default_activation_per_layer() -> None:
+    config = parse_config_text("network:\n  hidden_layers: [16, 8]\n")
+    assert config["network"]["hidden_activations"] == ["relu", "relu"]
+
+
+def test_values_are_normalised() -> None:
+    text = "logging:\n  level: debug\ntraining:\n  learning_rate: 1e-3\n"
+    config = parse_config_text(text)
+    assert config["logging"]["level"] == "DEBUG"
+    assert config["training"]["learning_rate"] == pytest.approx(0.001)
+    assert isinstance(config["training"]["learning_rate"], float)
+
+
+def test_every_engine_activation_and_initializer_is_accepted() -> None:
+    for name in ACTIVATIONS:
+        config = with_overrides(default_config(), {"network.hidden_activations": [name] * 3})
+        assert config["network"]["hidden_activations"] == [name] * 3
+    for name in INITIALIZERS:
+        config = with_overrides(default_config(), {"network.weight_init": name})
+        assert config["network"]["weight_init"] == name
+
+
+def test_sigmoid_head_is_valid_with_two_classes() -> None:
+    config = parse_config_text("data:\n  n_classes: 2\nnetwork:\n  output_activation: sigmoid\n")
+    assert output_head(config, "classification") == (1, "sigmoid", "binary_cross_entropy")
+
+
+def test_shipped_default_matches_the_documented_keys() -> None:
+    config = default_config()
+    assert config["network"]["hidden_layers"] == [128, 64, 32]
+    assert config["training"] == {
+        "epochs": 100,
+        "learning_rate": 0.01,
+        "batch_size": 32,
+        "dtype": "float64",
+        "shuffle": True,
+    }
+    assert config["data"]["test_size"] == 0.2
+
+
+def test_default_config_is_a_fresh_copy() -> None:
+    default_config()["training"]["epochs"] = 1
+    assert default_config()["training"]["epochs"] == 100
+
+
+def test_repo_config_yaml_is_the_packaged_default() -> None:
+    repo_text = (REPO_ROOT / "config.yaml").read_text(encoding="utf-8")
+    assert parse_config_text(repo_text) == default_config()
+    assert repo_text == PACKAGED_DEFAULT.read_text(encoding="utf-8")
+
+
+def test_packaged_default_is_what_dump_config_writes() -> None:
+    # So a config saved from the editor reads exactly like the shipped file.
+    assert dump_config(default_config()) == PACKAGED_DEFAULT.read_text(encoding="utf-8")
+
+
+# --- Lookup and environment overrides ----------------------------------------------------
+
+
+def test_lookup_prefers_explicit_then_cwd_config_then_packaged_default(tmp_path: Path) -> None:
+    assert find_config(cwd=tmp_path) is None
+    loaded = load_config(environ=NO_ENV, cwd=tmp_path)
+    assert (loaded.path, loaded.source, loaded.data) == (None, "default config", default_config())
+
+    local = write(tmp_path / "config.yaml", "training:\n  epochs: 7\n")
+    loaded = load_config(environ=NO_ENV, cwd=tmp_path)
+    assert (loaded.path, loaded.source) == (local, "config.yaml")
+    assert loaded.data["training"]["epochs"] == 7
+
+    write(tmp_path / "other.yaml", "training:\n  epochs: 9\n")
+    loaded = load_config("other.yaml", environ=NO_ENV, cwd=tmp_path)
+    assert (loaded.path, loaded.source) == (tmp_path / "other.yaml", "other.yaml")
+    assert loaded.data["training"]["epochs"] == 9
+
+
+def test_errors_name_the_explicit_path_as_given(tmp_path: Path) -> None:
+    write(tmp_path / "bad.yaml", "training:\n  epochs: 0\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config("bad.yaml", environ=NO_ENV, cwd=tmp_path)
+    assert (
+        str(caught.value) == "bad.yaml: training.epochs: must be a positive integer, got 0 (line 2)"
+    )
+
+
+def test_environment_beats_dotenv_beats_file(tmp_path: Path) -> None:
+    write(tmp_path / "config.yaml", "data:\n  random_seed: 1\nlogging:\n  level: ERROR\n")
+    assert load_config(environ=NO_ENV, cwd=tmp_path).data["data"]["random_seed"] == 1
+
+    write(tmp_path / ".env", "RANDOM_SEED=2\nLOG_LEVEL=debug\n")
+    data = load_config(environ=NO_ENV, cwd=tmp_path).data
+    assert (data["data"]["random_seed"], data["logging"]["level"]) == (2, "DEBUG")
+
+    data = load_config(environ={"RANDOM_SEED": "3"}, cwd=tmp_path).data
+    assert (data["data"]["random_seed"], data["logging"]["level"]) == (3, "DEBUG")
+
+
+def test_empty_environment_value_counts_as_unset(tmp_path: Path) -> None:
+    write(tmp_path / ".env", "RANDOM_SEED=5\n")
+    data = load_config(environ={"RANDOM_SEED": ""}, cwd=tmp_path).data
+    assert data["data"]["random_seed"] == 5
+
+
+def test_load_config_reads_os_environ_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RANDOM_SEED", "11")
+    assert load_config(cwd=tmp_path).data["data"]["random_seed"] == 11
+
+
+def test_bad_environment_values_are_reported_with_file_problems(tmp_path: Path) -> None:
+    write(tmp_path / "config.yaml", "training:\n  epochs: 0\n")
+    write(tmp_path / ".env", "RANDOM_SEED=abc\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ={"LOG_LEVEL": "LOUD"}, cwd=tmp_path)
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith("config.yaml: training.epochs: ")
+    assert "LOG_LEVEL: must be one of DEBUG" in lines[1]
+    assert "set in the environment; it overrides logging.level" in lines[1]
+    assert "RANDOM_SEED: must be a non-negative integer, got 'abc'" in lines[2]
+    assert "set in .env" in lines[2]
+
+
+def test_syntax_error_and_env_problems_come_together(tmp_path: Path) -> None:
+    write(tmp_path / "config.yaml", "training: [\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(environ={"RANDOM_SEED": "-3"}, cwd=tmp_path)
+    assert [p.key for p in caught.value.problems] == ["", "RANDOM_SEED"]
+
+
+def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "config.yaml").write_bytes(b"training:\n  epochs: \xff\n")
+    with pytest.raises(ConfigError, match=re.escape("config.yaml: cannot read the file")):
+        load_config(environ=NO_ENV, cwd=tmp_path)
+
+
+# --- Overrides ---------------------------------------------------------------------------
+
+
+def test_with_overrides_sets_dotted_keys_on_a_copy() -> None:
+    base = default_config()
+    config = with_overrides(base, {"training.epochs": 5, "data.random_seed": 7})
+    assert (config["training"]["epochs"], config["data"]["random_seed"]) == (5, 7)
+    assert base == default_config()
+
+
+def test_with_overrides_reads_typed_text() -> None:
+    config = with_overrides(
+        default_config(),
+        {
+            "training.learning_rate": "0.5",
+            "network.hidden_layers": "[4, 2, 1]",
+            "logging.file": "7",
+        },
+    )
+    assert config["training"]["learning_rate"] == 0.5
+    assert config["network"]["hidden_layers"] == [4, 2, 1]
+    assert config["logging"]["file"] == "7"
+
+
+def test_with_overrides_rejects_bad_values_and_unknown_keys() -> None:
+    with pytest.raises(ConfigError) as caught:
+        with_overrides(default_config(), {"training.epochs": -1, "training.epoch": 3})
+    assert str(caught.value).splitlines() == [
+        "command line: training.epoch: unknown key (did you mean 'training.epochs'?)",
+        "command line: training.epochs: must be a positive integer, got -1",
+    ]
+
+
+# --- Writing back ------------------------------------------------------------------------
+
+
+def test_dump_config_keeps_section_order_and_flow_lists() -> None:
+    text = dump_config(default_config(), comments=False)
+    assert [line for line in text.splitlines() if line and not line.startswith(" ")] == [
+        "logging:",
+        "data:",
+        "network:",
+        "training:",
+    ]
+    assert "  hidden_layers: [128, 64, 32]\n" in text
+    assert "#" not in text
+
+
+def test_dump_config_quotes_awkward_text() -> None:
+    config = with_overrides(default_config(), {"logging.file": "logs/a #b: 'c'\n[d].log"})
+    assert parse_config_text(dump_config(config)) == config
+
+
+valid_configs = st.fixed_dictionaries(
+    {
+        "level": st.sampled_from(LOG_LEVELS),
+        "file": st.text(min_size=1).filter(str.strip),
+        "n_samples": st.integers(20, 10**9),
+        "n_features": st.integers(1, 10**6),
+        "n_classes": st.integers(2, 50),
+        "random_seed": st.integers(0, 2**64),
+        "test_size": st.floats(0.05, 0.95),
+        "layers": st.lists(
+            st.tuples(st.integers(1, 4096), st.sampled_from(sorted(ACTIVATIONS))), max_size=5
+        ),
+        "head": st.sampled_from(["softmax", "sigmoid"]),
+        "weight_init": st.sampled_from(sorted(INITIALIZERS)),
+        "epochs": st.integers(1, 10**6),
+        "learning_rate": st.floats(1e-12, 1e3),
+        "batch_size": st.integers(1, 10**5),
+        "dtype": st.sampled_from(DTYPES),
+        "shuffle": st.booleans(),
+    }
+)
+
+
+def build_config(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "logging": {"level": values["level"], "file": values["file"]},
+        "data": {
+            "n_samples": values["n_samples"],
+            "n_features": values["n_features"],
+            "n_classes": 2 if values["head"] == "sigmoid" else values["n_classes"],
+            "random_seed": values["random_seed"],
+            "test_size": values["test_size"],
+        },
+        "network": {
+            "hidden_layers": [size for size, _ in values["layers"]],
+            "hidden_activations": [name for _, name in values["layers"]],
+            "output_activation": values["head"],
+            "weight_init": values["weight_init"],
+        },
+        "training": {
+            "epochs": values["epochs"],
+            "learning_rate": values["learning_rate"],
+            "batch_size": values["batch_size"],
+            "dtype": values["dtype"],
+            "shuffle": values["shuffle"],
+        },
+    }
+
+
+@settings(max_examples=150, deadline=None)
+@given(valid_configs, st.booleans())
+def test_dump_then_parse_round_trips(values: dict[str, Any], comments: bool) -> None:
+    config = build_config(values)
+    assert validate_config(config) == (config, [])
+    assert parse_config_text(dump_config(config, comments=comments)) == config
+
+
+def test_save_config_writes_a_file_that_loads_back(tmp_path: Path) -> None:
+    config = with_overrides(default_config(), {"network.hidden_layers": [8, 4, 2]})
+    path = save_config(config, tmp_path / "saved" / "config.yaml")
+    assert path == tmp_path / "saved" / "config.yaml"
+    assert load_config(path, environ=NO_ENV, cwd=tmp_path).data == config
+    assert os.listdir(path.parent) == ["config.yaml"]  # no temp file left behind
+
+
+def test_save_config_refuses_an_invalid_config_and_keeps_the_old_file(tmp_path: Path) -> None:
+    path = write(tmp_path / "config.yaml", "old\n")
+    config = default_config()
+    config["training"]["epochs"] = 0
+    with pytest.raises(ConfigError, match=re.escape("training.epochs")):
+        save_config(config, path)
+    assert path.read_text(encoding="utf-8") == "old\n"
+
+
+def test_failed_save_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path / "config.yaml", "old\n")
+
+    def failing_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(nntui.atomic.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="disk full"):
+        save_config(default_config(), path)
+    assert path.read_text(encoding="utf-8") == "old\n"
+    assert os.listdir(tmp_path) == ["config.yaml"]
+
+
+# --- The output head ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("head", "n_classes", "task", "expected"),
+    [
+        ("softmax", 3, "classification", (3, "softmax", "cross_entropy")),
+        ("softmax", 2, "classification", (2, "softmax", "cross_entropy")),
+        ("sigmoid", 2, "classification", (1, "sigmoid", "binary_cross_entropy")),
+        ("softmax", 3, "regression", (1, "linear", "mse")),
+        ("sigmoid", 2, "regression", (1, "linear", "mse")),
+    ],
+)
+def test_output_head(head: str, n_classes: int, task: str, expected: tuple[int, str, str]) -> None:
+    config = with_overrides(
+        default_config(), {"network.output_activation": head, "data.n_classes": n_classes}
+    )
+    assert output_head(config, task) == expected
+
+
+def test_output_head_rejects_an_unknown_task() -> None:
+    assert TASKS == ("classification", "regression")
+    with pytest.raises(ValueError, match="unknown task 'clustering'"):
+        output_head(default_config(), "clustering")
+
+
+def test_network_layer_sizes_run_from_input_to_head() -> None:
+    config = default_config()
+    assert network_layer_sizes(config, 20, "classification") == (
+        [20, 128, 64, 32, 3],
+        ["relu", "relu", "relu", "softmax"],
+        "cross_entropy",
+    )
+    assert network_layer_sizes(config, 5, "regression") == (
+        [5, 128, 64, 32, 1],
+        ["relu", "relu", "relu", "linear"],
+        "mse",
+    )
+
+
+def test_config_error_survives_pickling_for_worker_processes() -> None:
+    error = ConfigError([ConfigProblem("training.epochs", "bad", 3)], "x.yaml")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.problems, copy.source, str(copy)) == (error.problems, "x.yaml", str(error))
+
+
+def test_env_example_uncommented_overrides_both_keys(tmp_path: Path) -> None:
+    example = (REPO_ROOT / ".env.example").read_text(encoding="utf-8")
+    assignments = [line.lstrip("# ") for line in example.splitlines() if "=" in line]
+    write(tmp_path / ".env", "\n".join(assignments) + "\n")
+    data = load_config(environ=NO_ENV, cwd=tmp_path).data
+    assert (data["logging"]["level"], data["data"]["random_seed"]) == ("DEBUG", 7)

@@ -1,0 +1,116 @@
+"""Logging: a rotating file at the configured path, at the configured level, and nothing else."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from nntui.logs import LOGGER_NAME, LogFileError, close_logging, setup_logging
+
+LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (\w+) +([\w.]+): (.*)$")
+
+
+@pytest.fixture(autouse=True)
+def _closed_logging() -> Iterator[None]:
+    yield
+    close_logging()
+
+
+def records(path: Path) -> list[tuple[str, str, str]]:
+    """``(level, logger name, message)`` per line; every line must match the format."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    matches = [LINE.match(line) for line in lines]
+    assert all(matches), lines
+    return [match.groups() for match in matches if match]
+
+
+def test_writes_timestamped_lines_to_the_file_creating_its_folder(tmp_path: Path) -> None:
+    path = tmp_path / "deep" / "logs" / "app.log"
+    logger = setup_logging("INFO", path)
+    logger.info("run started")
+    logging.getLogger("nntui.training.runner").warning("slow epoch")
+    close_logging()
+    assert records(path) == [
+        ("INFO", "nntui", "run started"),
+        ("WARNING", "nntui.training.runner", "slow epoch"),
+    ]
+
+
+def test_relative_path_is_relative_to_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    setup_logging("info", "logs/app.log").info("hello")
+    close_logging()
+    assert records(tmp_path / "logs" / "app.log") == [("INFO", "nntui", "hello")]
+
+
+@pytest.mark.parametrize(
+    ("level", "expected"),
+    [("DEBUG", ["DEBUG", "INFO", "ERROR"]), ("INFO", ["INFO", "ERROR"]), ("ERROR", ["ERROR"])],
+)
+def test_respects_the_level(tmp_path: Path, level: str, expected: list[str]) -> None:
+    path = tmp_path / "app.log"
+    logger = setup_logging(level, path)
+    logger.debug("epoch 1")
+    logger.info("finished")
+    logger.error("diverged")
+    close_logging()
+    assert [record[0] for record in records(path)] == expected
+
+
+def test_rotates_by_size_keeping_backup_count_files(tmp_path: Path) -> None:
+    path = tmp_path / "app.log"
+    logger = setup_logging("INFO", path, max_bytes=300, backup_count=2)
+    for epoch in range(40):
+        logger.info("epoch %d finished with a loss that takes some room", epoch)
+    close_logging()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["app.log", "app.log.1", "app.log.2"]
+    assert path.stat().st_size <= 300
+    assert records(path)[-1][2].startswith("epoch 39 ")
+
+
+def test_setting_up_again_replaces_the_handler_instead_of_stacking(tmp_path: Path) -> None:
+    first, second = tmp_path / "first.log", tmp_path / "second.log"
+    setup_logging("INFO", first).info("one")
+    setup_logging("INFO", second)
+    logger = setup_logging("INFO", second)
+    logger.info("two")
+    close_logging()
+    assert len(records(second)) == 1
+    assert [record[2] for record in records(first)] == ["one"]
+
+
+def test_never_writes_to_the_terminal(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    logger = setup_logging("DEBUG", tmp_path / "app.log")
+    logger.error("diverged at epoch 3")
+    logging.getLogger("nntui.headless").critical("interrupted")
+    assert logger.propagate is False
+    assert capfd.readouterr() == ("", "")
+
+
+def test_unknown_level_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown log level 'LOUD': use one of DEBUG"):
+        setup_logging("LOUD", tmp_path / "app.log")
+
+
+def test_unopenable_file_is_a_clear_error_and_keeps_the_previous_setup(tmp_path: Path) -> None:
+    good = tmp_path / "app.log"
+    logger = setup_logging("INFO", good)
+    (tmp_path / "not-a-folder").write_text("")
+    with pytest.raises(LogFileError, match=r"cannot open log file .*not-a-folder"):
+        setup_logging("INFO", tmp_path / "not-a-folder" / "app.log")
+    logger.info("still logging")
+    close_logging()
+    assert [record[2] for record in records(good)] == ["still logging"]
+
+
+def test_close_logging_restores_the_logger_defaults(tmp_path: Path) -> None:
+    setup_logging("ERROR", tmp_path / "app.log")
+    close_logging()
+    logger = logging.getLogger(LOGGER_NAME)
+    assert (logger.handlers, logger.level, logger.propagate) == ([], logging.NOTSET, True)
