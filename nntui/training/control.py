@@ -24,6 +24,7 @@ class RunControl:
         self._stop = threading.Event()
         self._running = threading.Event()  # set = not paused
         self._running.set()
+        self._pause_after_epoch = False
 
     def stop(self) -> None:
         """Ask the run to end after the current batch (also ends a pause)."""
@@ -37,7 +38,21 @@ class RunControl:
 
     def resume(self) -> None:
         """Let a paused run continue."""
+        self._pause_after_epoch = False
         self._running.set()
+
+    def step(self) -> None:
+        """Train exactly one more epoch, then pause again (a paused run's "next")."""
+        if self._stop.is_set():
+            return
+        self._pause_after_epoch = True
+        self._running.set()
+
+    def end_of_epoch(self) -> None:
+        """Called by the runner after each epoch: completes a :meth:`step`."""
+        if self._pause_after_epoch:
+            self._pause_after_epoch = False
+            self.pause()
 
     @property
     def is_paused(self) -> bool:

@@ -228,6 +228,7 @@ class NetworkRunner:
                 "epoch %d/%d loss=%.6g val_loss=%s", epoch, self.epochs, event.loss, event.val_loss
             )
             self._emit(event)
+            control.end_of_epoch()
 
         self._history = network.train(
             data.x_train,

@@ -45,3 +45,22 @@ def test_pause_after_stop_is_ignored() -> None:
     control.stop()
     control.pause()
     assert control.should_stop() is True
+
+
+def test_step_runs_until_the_end_of_an_epoch_then_pauses_again() -> None:
+    control = RunControl()
+    control.pause()
+    control.step()
+    assert control.should_stop() is False  # released for the step
+    assert control.is_paused is False
+    control.end_of_epoch()
+    assert control.is_paused is True
+
+
+def test_resume_cancels_a_pending_step() -> None:
+    control = RunControl()
+    control.pause()
+    control.step()
+    control.resume()
+    control.end_of_epoch()
+    assert control.is_paused is False

@@ -270,3 +270,22 @@ def test_flat_metrics_names_last_epoch_and_test_values() -> None:
         "samples_per_s": 1000.0,
         "epochs_completed": 2.0,
     }
+
+
+def test_step_while_paused_trains_exactly_one_epoch() -> None:
+    control = RunControl()
+    control.pause()
+    thread, events = _start_in_thread(tiny_config(training__epochs=5), control)
+    _next_event(events, RunStarted)
+
+    control.step()
+    assert _next_event(events, EpochEnded).epoch == 1
+    with pytest.raises(queue.Empty):
+        events.get(timeout=0.3)  # paused again after the step
+    control.step()
+    assert _next_event(events, EpochEnded).epoch == 2
+
+    control.stop()
+    thread.join(timeout=DEADLINE_S)
+    finished = _next_event(events, RunFinished)
+    assert finished.results["epochs_completed"] == 2
