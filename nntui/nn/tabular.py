@@ -1,0 +1,393 @@
+"""Tabular data from CSV files, and the Iris table that ships with nntui.
+
+A CSV file becomes a `TabularDataset`: a float64 feature matrix, a target
+vector, and the names needed to talk about them. Reading uses only the
+standard library's `csv` module and NumPy. Every problem with the file is
+reported precisely — the file, the line as a person counts it (the header is
+line 1) and the column::
+
+    iris.csv: row 17, column 'petal_width': not a number: 'abc'
+
+All such problems raise `DataSourceError`, a `ValueError`, so a command-line
+front end can print the message and exit instead of showing a traceback.
+"""
+
+import csv
+import difflib
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import TextIO
+
+import numpy as np
+
+from nntui.nn.data import one_hot
+
+TASKS = ("classification", "regression")
+MIN_ROWS = 4
+"""The fewest data rows a file may have: enough to split into train and test."""
+
+
+class DataSourceError(ValueError):
+    """A data file is missing, unreadable or malformed; the message names the file."""
+
+
+@dataclass(frozen=True, eq=False)
+class TabularDataset:
+    """A table of numeric features and one target column.
+
+    Attributes:
+        x: Features, float64 of shape (n_samples, n_features). Read-only.
+        y: Targets of shape (n_samples,): int class indices for classification,
+            float64 values for regression. Read-only.
+        feature_names: Column name of each feature, in the order of `x`'s columns.
+        class_names: Name of each class, indexed by the values in `y`; None when
+            the target is a regression value.
+        source: Where the data came from (a file path, or "iris").
+    """
+
+    x: np.ndarray
+    y: np.ndarray
+    feature_names: list[str]
+    class_names: list[str] | None
+    source: str
+
+    @property
+    def is_classification(self) -> bool:
+        """True when `y` holds class indices, False for a regression target."""
+        return self.class_names is not None
+
+    @property
+    def n_samples(self) -> int:
+        """Number of rows."""
+        return int(self.x.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        """Number of feature columns."""
+        return int(self.x.shape[1])
+
+    @property
+    def n_classes(self) -> int | None:
+        """Number of classes, or None for regression."""
+        return None if self.class_names is None else len(self.class_names)
+
+    def split(
+        self, test_size: float = 0.2, random_seed: int = 42
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Shuffle deterministically and split into training and test sets.
+
+        Classification splits are stratified: each class keeps (as near as
+        rounding allows) the same share in both sets.
+
+        Args:
+            test_size: Fraction of rows that go to the test set, in (0, 1).
+            random_seed: Seed of the shuffle; the same seed gives the same split.
+
+        Returns:
+            `x_train, x_test, y_train, y_test`. For classification the `y`
+            arrays are one-hot float64 of shape (n, n_classes); for regression
+            they are float64 of shape (n, 1), as the network's output is.
+        """
+        labels = self.y if self.is_classification else None
+        rng = np.random.default_rng(random_seed)
+        train, test = split_indices(self.n_samples, test_size, rng, labels)
+        if self.is_classification:
+            targets = one_hot(self.y, len(self.class_names))
+        else:
+            targets = self.y.reshape(-1, 1)
+        return self.x[train], self.x[test], targets[train], targets[test]
+
+
+def split_indices(
+    n_samples: int,
+    test_size: float,
+    rng: np.random.Generator,
+    labels: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Shuffled train and test row indices, stratified by `labels` when given.
+
+    Each class with at least two rows puts at least one in each set; a class
+    with a single row goes to the training set.
+
+    Args:
+        n_samples: Number of rows to split.
+        test_size: Fraction of rows for the test set, strictly between 0 and 1.
+        rng: Source of the shuffle.
+        labels: Integer class of each row, or None for a plain shuffled split.
+
+    Returns:
+        `(train_indices, test_indices)`, each shuffled.
+
+    Raises:
+        ValueError: If `test_size` is not strictly between 0 and 1, or there
+            are too few rows to give both sets at least one.
+    """
+    if (
+        isinstance(test_size, bool)
+        or not isinstance(test_size, int | float)
+        or not 0 < test_size < 1
+    ):
+        raise ValueError(f"test_size must be between 0 and 1 (exclusive), got {test_size!r}")
+    if n_samples < 2:
+        raise ValueError(f"need at least 2 samples to split, got {n_samples}")
+    groups = [np.arange(n_samples)] if labels is None else _rows_by_class(labels)
+    train_parts, test_parts = [], []
+    for rows in groups:
+        rows = rng.permutation(rows)
+        n_test = min(max(round(len(rows) * test_size), 1), len(rows) - 1)
+        test_parts.append(rows[:n_test])
+        train_parts.append(rows[n_test:])
+    train, test = np.concatenate(train_parts), np.concatenate(test_parts)
+    if len(test) == 0:
+        raise ValueError("too few samples per class to put any in the test set")
+    return rng.permutation(train), rng.permutation(test)
+
+
+def _rows_by_class(labels: np.ndarray) -> list[np.ndarray]:
+    return [np.flatnonzero(labels == label) for label in np.unique(labels)]
+
+
+def load_iris() -> TabularDataset:
+    """Fisher's Iris table (150 flowers, 4 measurements in cm, 3 species).
+
+    The copy shipped with nntui matches R's `iris` and scikit-learn's: 50 rows
+    per species, with the two corrections to the UCI file from Fisher's paper.
+
+    Returns:
+        A classification dataset with features sepal_length, sepal_width,
+        petal_length, petal_width and classes setosa, versicolor, virginica.
+    """
+    resource = files("nntui") / "data" / "iris.csv"
+    with as_file(resource) as path:
+        dataset = load_csv(path, target="species")
+    return replace(dataset, source="iris")
+
+
+def load_csv(
+    path: str | Path,
+    target: str,
+    features: list[str] | None = None,
+    task: str = "classification",
+) -> TabularDataset:
+    """Read a CSV file with a header row into a `TabularDataset`.
+
+    Feature columns must be numeric. For classification the target may hold
+    any labels: they become class indices in sorted order (numerically when
+    every label is a number), and `class_names` keeps them. For regression the
+    target must be numeric. Blank lines are skipped and a UTF-8 byte-order mark
+    is ignored.
+
+    Args:
+        path: The CSV file.
+        target: Name of the target column.
+        features: Names of the feature columns, in the order wanted; None uses
+            every column except the target, in file order.
+        task: "classification" or "regression".
+
+    Returns:
+        The dataset, with `source` set to `str(path)`.
+
+    Raises:
+        DataSourceError: If the file is missing, unreadable, empty or
+            malformed, a named column does not exist, a value is not a finite
+            number, there are fewer than `MIN_ROWS` rows, or a classification
+            target has fewer than two classes. The message names the file.
+    """
+    if task not in TASKS:
+        raise DataSourceError(f"task must be one of {', '.join(TASKS)}; got {task!r}")
+    name = str(path)
+    header, rows = _read_table(Path(path), name)
+    columns = _check_header(header, name)
+    target_index = _column_index(columns, target, name, role="target")
+    feature_indices = _feature_indices(columns, features, target, name)
+    if len(rows) < MIN_ROWS:
+        raise DataSourceError(
+            f"{name}: has {len(rows)} data row{'s' * (len(rows) != 1)}; "
+            f"at least {MIN_ROWS} are needed"
+        )
+
+    x = _number_table(rows, feature_indices, columns, name)
+    if task == "regression":
+        y = _number_table(rows, [target_index], columns, name)[:, 0]
+        class_names = None
+    else:
+        labels = [(line, fields[target_index]) for line, fields in rows]
+        y, class_names = _encode_classes(labels, name, target)
+
+    x.setflags(write=False)
+    y.setflags(write=False)
+    return TabularDataset(
+        x=x,
+        y=y,
+        feature_names=[columns[i] for i in feature_indices],
+        class_names=class_names,
+        source=name,
+    )
+
+
+def _read_table(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the non-blank data rows, each with its line number."""
+    if not path.exists():
+        raise DataSourceError(f"data file not found: {name}")
+    if path.is_dir():
+        raise DataSourceError(f"{name}: is a directory, not a CSV file")
+    try:
+        # utf-8-sig drops the byte-order mark that spreadsheet programs write.
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            records = list(_non_blank_records(file))
+    except UnicodeDecodeError as error:
+        raise DataSourceError(
+            f"{name}: not UTF-8 text (undecodable byte at offset {error.start})"
+        ) from None
+    except csv.Error as error:
+        raise DataSourceError(f"{name}: not a readable CSV file: {error}") from None
+    except OSError as error:
+        raise DataSourceError(f"cannot read {name}: {error.strerror or error}") from None
+    if not records:
+        raise DataSourceError(f"{name}: file is empty")
+    (_, header), *rows = records
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise DataSourceError(
+                f"{name}: row {line} has {len(fields)} field{'s' * (len(fields) != 1)}, "
+                f"header has {len(header)}"
+            )
+    return header, rows
+
+
+def _non_blank_records(file: TextIO) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(file)
+    for fields in reader:
+        stripped = [field.strip() for field in fields]
+        if any(stripped):
+            # line_num is the physical line where the record ends, which is the
+            # line a person sees in an editor (quoted fields may span lines).
+            yield reader.line_num, stripped
+
+
+def _check_header(header: list[str], name: str) -> list[str]:
+    if all(_is_number(field) for field in header):
+        raise DataSourceError(
+            f"{name}: line 1 looks like data, not a header; add a first line with the column names"
+        )
+    seen: dict[str, int] = {}
+    for position, column in enumerate(header, start=1):
+        if not column:
+            raise DataSourceError(f"{name}: header column {position} has no name")
+        if column in seen:
+            raise DataSourceError(
+                f"{name}: duplicate column name {column!r} in header "
+                f"(columns {seen[column]} and {position})"
+            )
+        seen[column] = position
+    return header
+
+
+def _column_index(columns: list[str], column: str, name: str, role: str) -> int:
+    if column in columns:
+        return columns.index(column)
+    message = f"{role} column {column!r} not in {name}; columns: {', '.join(columns)}"
+    close = difflib.get_close_matches(column, columns, n=1)
+    if not close:
+        by_lower = {c.lower(): c for c in columns}
+        close = [by_lower[m] for m in difflib.get_close_matches(column.lower(), by_lower, n=1)]
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    elif any(_is_number(c) for c in columns):
+        message += " (is line 1 a header with the column names?)"
+    raise DataSourceError(message)
+
+
+def _feature_indices(
+    columns: list[str], features: Sequence[str] | None, target: str, name: str
+) -> list[int]:
+    if features is None:
+        indices = [i for i, column in enumerate(columns) if column != target]
+        if not indices:
+            raise DataSourceError(f"{name}: has no columns besides the target {target!r}")
+        return indices
+    if isinstance(features, str) or not features:
+        raise DataSourceError("features must be a non-empty list of column names")
+    if target in features:
+        raise DataSourceError(f"target column {target!r} cannot also be a feature")
+    duplicates = sorted({f for f in features if list(features).count(f) > 1})
+    if duplicates:
+        raise DataSourceError(f"features lists {', '.join(map(repr, duplicates))} more than once")
+    return [_column_index(columns, feature, name, role="feature") for feature in features]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number_table(
+    rows: list[tuple[int, list[str]]], indices: list[int], columns: list[str], name: str
+) -> np.ndarray:
+    """The given columns as a float64 matrix; every cell must be a finite number."""
+    table = [[fields[i] for i in indices] for _, fields in rows]
+    try:
+        # Fast path: NumPy converts the whole table at once.
+        x = np.array(table, dtype=np.float64)
+        if np.isfinite(x).all():
+            return x
+    except ValueError:
+        pass
+    # Slow path, only for a bad file: read cell by cell in file order, so the
+    # error names the first bad cell a person would meet.
+    x = np.empty((len(rows), len(indices)), dtype=np.float64)
+    for row, (line, fields) in enumerate(rows):
+        x[row] = [_parse_number(fields[i], name, line, columns[i]) for i in indices]
+    return x
+
+
+def _parse_number(text: str, name: str, line: int, column: str) -> float:
+    where = f"{name}: row {line}, column {column!r}"
+    if not text:
+        raise DataSourceError(f"{where}: missing value")
+    try:
+        value = float(text)
+    except ValueError:
+        raise DataSourceError(f"{where}: not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise DataSourceError(f"{where}: not a finite number: {text!r}")
+    return value
+
+
+def _encode_classes(
+    labels: list[tuple[int, str]], name: str, target: str
+) -> tuple[np.ndarray, list[str]]:
+    """Class indices in sorted label order, and the class names."""
+    for line, label in labels:
+        if not label:
+            raise DataSourceError(f"{name}: row {line}, column {target!r}: missing value")
+    texts = [label for _, label in labels]
+    if all(_is_finite_number(text) for text in texts):
+        # Numeric labels sort by value ("2" before "10") and "1" and "1.0"
+        # are the same class, named by its canonical form.
+        keys: list[str] = [_number_name(float(text)) for text in texts]
+        class_names = sorted(set(keys), key=float)
+    else:
+        keys = texts
+        class_names = sorted(set(keys))
+    if len(class_names) < 2:
+        raise DataSourceError(
+            f"{name}: target column {target!r} has only one class ({class_names[0]!r}); "
+            "classification needs at least two"
+        )
+    index = {class_name: i for i, class_name in enumerate(class_names)}
+    return np.array([index[key] for key in keys], dtype=np.int64), class_names
+
+
+def _is_finite_number(text: str) -> bool:
+    return _is_number(text) and math.isfinite(float(text))
+
+
+def _number_name(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
