@@ -1,0 +1,346 @@
+"""Half-block heat maps: two pixels per terminal cell, ``▀`` with fg = top and bg = bottom.
+
+Colour scales for a model's output over the input plane:
+
+- classification: each pixel takes the colour of its most likely class, blended toward
+  the background as the confidence falls to ``1/n_classes`` (so the boundary itself is dark);
+- regression: a diverging blue–white–red scale around 0 (or the data's centre).
+
+The heat map is drawn at ``strength`` (< 1) of the full colour, so points overlaid at full
+colour stay visible on a region of their own class.
+
+Grid convention shared with whoever computes the grid (see :func:`grid_points`): row 0 is
+the top of the plane (``y_max``), column 0 its left (``x_min``), and each value is the
+prediction at its pixel's centre. ``extent`` is ``(x_min, x_max, y_min, y_max)`` like
+Matplotlib's ``imshow``.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+RGB = tuple[int, int, int]
+Extent = tuple[float, float, float, float]
+
+HALF_BLOCK = "▀"
+POINT_GLYPH = "●"
+HEAT_STRENGTH = 0.6
+"""Share of the full colour a confident heat-map pixel gets (points get all of it)."""
+
+CLASS_COLORS: tuple[RGB, ...] = (
+    (33, 150, 243),  # blue
+    (255, 152, 0),  # orange
+    (76, 175, 80),  # green
+    (229, 57, 53),  # red
+    (171, 71, 188),  # purple
+    (0, 188, 212),  # cyan
+    (255, 235, 59),  # yellow
+    (141, 110, 99),  # brown
+)
+NEGATIVE_COLOR: RGB = (33, 102, 172)
+NEUTRAL_COLOR: RGB = (247, 247, 247)
+POSITIVE_COLOR: RGB = (178, 24, 43)
+
+
+def class_color(index: int) -> RGB:
+    """The colour of class ``index``: a fixed palette, then evenly spread hues beyond it."""
+    if 0 <= index < len(CLASS_COLORS):
+        return CLASS_COLORS[index]
+    hue = (abs(index) * 0.618033988749895) % 1.0
+    red, green, blue = colorsys.hsv_to_rgb(hue, 0.65, 0.95)
+    return round(red * 255), round(green * 255), round(blue * 255)
+
+
+def check_extent(extent: Sequence[float]) -> Extent:
+    """Validate an ``(x_min, x_max, y_min, y_max)`` extent.
+
+    Raises:
+        ValueError: If it is not four finite numbers with ``x_min < x_max`` and ``y_min < y_max``.
+    """
+    try:
+        x_min, x_max, y_min, y_max = (float(value) for value in extent)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"extent must be four numbers (x_min, x_max, y_min, y_max), got {extent!r}"
+        ) from None
+    if not all(math.isfinite(value) for value in (x_min, x_max, y_min, y_max)):
+        raise ValueError(f"extent must be finite, got {extent!r}")
+    if not (x_min < x_max and y_min < y_max):
+        raise ValueError(f"extent needs x_min < x_max and y_min < y_max, got {extent!r}")
+    return x_min, x_max, y_min, y_max
+
+
+def square_pixel_extent(extent: Sequence[float], rows: int, cols: int) -> Extent:
+    """Widen ``extent`` on one axis so a ``rows`` × ``cols`` grid has square pixels.
+
+    Half-block pixels are about square on screen, so with this extent circles stay round
+    however wide the panel is. The original extent stays centred and fully inside.
+
+    Args:
+        extent: ``(x_min, x_max, y_min, y_max)`` that must be visible.
+        rows: Pixel rows of the grid.
+        cols: Pixel columns of the grid.
+
+    Returns:
+        The widened extent.
+    """
+    x_min, x_max, y_min, y_max = check_extent(extent)
+    if rows <= 0 or cols <= 0:
+        return x_min, x_max, y_min, y_max
+    width, height = x_max - x_min, y_max - y_min
+    if width / cols < height / rows:
+        half = height / rows * cols / 2
+        middle = (x_min + x_max) / 2
+        return middle - half, middle + half, y_min, y_max
+    half = width / cols * rows / 2
+    middle = (y_min + y_max) / 2
+    return x_min, x_max, middle - half, middle + half
+
+
+def grid_points(extent: Sequence[float], rows: int, cols: int) -> np.ndarray:
+    """The input points a producer should predict on for a ``rows`` × ``cols`` grid.
+
+    Args:
+        extent: ``(x_min, x_max, y_min, y_max)`` of the plane.
+        rows: Pixel rows (row 0 is the top, ``y_max``).
+        cols: Pixel columns (column 0 is the left, ``x_min``).
+
+    Returns:
+        A ``(rows * cols, 2)`` array of pixel centres in row-major order, so
+        ``predict(points).reshape(rows, cols, -1)`` is the grid to display.
+    """
+    x_min, x_max, y_min, y_max = check_extent(extent)
+    xs = x_min + (np.arange(cols) + 0.5) * (x_max - x_min) / cols
+    ys = y_max - (np.arange(rows) + 0.5) * (y_max - y_min) / rows
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    return np.column_stack([grid_x.ravel(), grid_y.ravel()])
+
+
+def pixels_of_points(
+    xy: np.ndarray, extent: Sequence[float], rows: int, cols: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Map points of the plane to pixel ``(row, col)`` indices of a ``rows`` × ``cols`` grid.
+
+    Returns:
+        ``(pixel_rows, pixel_cols, inside)``: integer indices and a mask of the points that
+        lie inside the extent (the indices of the others are meaningless).
+    """
+    x_min, x_max, y_min, y_max = check_extent(extent)
+    points = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    with np.errstate(invalid="ignore"):
+        col = np.floor((points[:, 0] - x_min) / (x_max - x_min) * cols)
+        row = np.floor((y_max - points[:, 1]) / (y_max - y_min) * rows)
+    inside = np.isfinite(col) & np.isfinite(row) & (col >= 0) & (col < cols)
+    inside &= (row >= 0) & (row < rows)
+    pixel_rows = np.where(inside, row, 0).astype(np.intp)
+    pixel_cols = np.where(inside, col, 0).astype(np.intp)
+    return pixel_rows, pixel_cols, inside
+
+
+def _blend_toward(background: RGB, colours: np.ndarray, amount: np.ndarray) -> np.ndarray:
+    base = np.asarray(background, dtype=np.float64)
+    return base + (colours - base) * amount[..., None]
+
+
+def _to_uint8(colours: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint(colours), 0, 255).astype(np.uint8)
+
+
+def classification_rgb(
+    probabilities: np.ndarray,
+    *,
+    background: RGB = (0, 0, 0),
+    strength: float = HEAT_STRENGTH,
+) -> np.ndarray:
+    """Colour each pixel by its most likely class, shaded by confidence.
+
+    Args:
+        probabilities: ``(rows, cols, n_classes)`` class probabilities; a single channel
+            ``(rows, cols, 1)`` is read as the probability of class 1 of two.
+        background: Colour a pixel fades to when the classes are tied (confidence ``1/n``).
+        strength: Share of the class colour at full confidence.
+
+    Returns:
+        ``(rows, cols, 3)`` uint8 colours; pixels with non-finite values get the background.
+
+    Raises:
+        ValueError: If the array is not three-dimensional.
+    """
+    grid = np.asarray(probabilities, dtype=np.float64)
+    if grid.ndim != 3 or grid.shape[2] < 1:
+        raise ValueError(
+            f"a classification grid must have shape (rows, cols, n_classes), got {grid.shape}"
+        )
+    if grid.shape[2] == 1:
+        grid = np.concatenate([1.0 - grid, grid], axis=2)
+    n_classes = grid.shape[2]
+    finite = np.isfinite(grid).all(axis=2)
+    safe = np.where(finite[..., None], grid, 0.0)
+    winner = safe.argmax(axis=2)
+    chance = 1.0 / n_classes
+    confidence = np.clip((safe.max(axis=2) - chance) / (1.0 - chance), 0.0, 1.0)
+    palette = np.array([class_color(index) for index in range(n_classes)], dtype=np.float64)
+    colours = _blend_toward(background, palette[winner], strength * confidence)
+    colours[~finite] = background
+    return _to_uint8(colours)
+
+
+@dataclass(frozen=True)
+class DivergingScale:
+    """Blue below ``centre``, white at it, red above, saturating at ``centre ± half_range``."""
+
+    centre: float = 0.0
+    half_range: float = 1.0
+
+    @classmethod
+    def for_values(cls, values: np.ndarray) -> DivergingScale:
+        """A scale centred on 0 when the values straddle it, else on their midpoint."""
+        array = np.asarray(values, dtype=np.float64)
+        finite = array[np.isfinite(array)]
+        if finite.size == 0:
+            return cls()
+        low, high = float(finite.min()), float(finite.max())
+        centre = 0.0 if low < 0.0 < high else (low + high) / 2.0
+        half_range = max(abs(high - centre), abs(centre - low))
+        return cls(centre, half_range if half_range > 0 else 1.0)
+
+    def rgb(self, values: np.ndarray) -> np.ndarray:
+        """Full-strength float colours ``(..., 3)``; non-finite values map to white."""
+        array = np.asarray(values, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            position = np.clip((array - self.centre) / self.half_range, -1.0, 1.0)
+        position = np.where(np.isfinite(position), position, 0.0)
+        neutral = np.asarray(NEUTRAL_COLOR, dtype=np.float64)
+        end = np.where(
+            (position < 0)[..., None],
+            np.asarray(NEGATIVE_COLOR, dtype=np.float64),
+            np.asarray(POSITIVE_COLOR, dtype=np.float64),
+        )
+        return neutral + (end - neutral) * np.abs(position)[..., None]
+
+
+def regression_rgb(
+    values: np.ndarray,
+    *,
+    scale: DivergingScale | None = None,
+    background: RGB = (0, 0, 0),
+    strength: float = HEAT_STRENGTH,
+) -> np.ndarray:
+    """Colour each pixel on a diverging scale.
+
+    Args:
+        values: ``(rows, cols)`` predictions (``(rows, cols, 1)`` is accepted).
+        scale: The scale; by default :meth:`DivergingScale.for_values` of ``values``.
+        background: Colour the heat map is blended toward (and of non-finite pixels).
+        strength: Share of the scale's colour used.
+
+    Returns:
+        ``(rows, cols, 3)`` uint8 colours.
+
+    Raises:
+        ValueError: If the array is not two-dimensional.
+    """
+    grid = np.asarray(values, dtype=np.float64)
+    if grid.ndim == 3 and grid.shape[2] == 1:
+        grid = grid[..., 0]
+    if grid.ndim != 2:
+        raise ValueError(f"a regression grid must have shape (rows, cols), got {grid.shape}")
+    scale = scale or DivergingScale.for_values(grid)
+    colours = _blend_toward(background, scale.rgb(grid), np.full(grid.shape, strength))
+    colours[~np.isfinite(grid)] = background
+    return _to_uint8(colours)
+
+
+def resample_nearest(colours: np.ndarray, rows: int, cols: int) -> np.ndarray:
+    """Stretch or shrink a ``(H, W, 3)`` image to ``rows`` × ``cols`` by nearest pixel."""
+    height, width = colours.shape[:2]
+    if (height, width) == (rows, cols):
+        return colours
+    row_index = ((np.arange(rows) + 0.5) * height / rows).astype(np.intp)
+    col_index = ((np.arange(cols) + 0.5) * width / cols).astype(np.intp)
+    return colours[np.minimum(row_index, height - 1)][:, np.minimum(col_index, width - 1)]
+
+
+@lru_cache(maxsize=4096)
+def _color(rgb: RGB) -> Color:
+    return Color.from_rgb(*rgb)
+
+
+@lru_cache(maxsize=8192)
+def _half_block_style(top: RGB, bottom: RGB) -> Style:
+    return Style(color=_color(top), bgcolor=_color(bottom))
+
+
+@lru_cache(maxsize=1024)
+def _point_style(point: RGB, behind: RGB) -> Style:
+    return Style(color=_color(point), bgcolor=_color(behind))
+
+
+def half_block_lines(
+    colours: np.ndarray, points: Mapping[tuple[int, int], RGB] | None = None
+) -> list[list[Segment]]:
+    """Render a ``(H, W, 3)`` image as ``H/2`` lines of ``W`` half-block cells.
+
+    Args:
+        colours: uint8 (or integer-valued) RGB image with an even number of rows.
+        points: Overlay glyphs: ``(cell_row, col) → colour`` draws ``●`` in that colour
+            over the cell, on the mean of the cell's two pixels.
+
+    Returns:
+        One list of segments per cell row; neighbouring cells of equal style are merged.
+
+    Raises:
+        ValueError: If the image is not ``(H, W, 3)`` with ``H`` even.
+    """
+    image = np.asarray(colours)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"colours must have shape (rows, cols, 3), got {image.shape}")
+    if image.shape[0] % 2:
+        raise ValueError(f"a half-block image needs an even number of rows, got {image.shape[0]}")
+    points = points or {}
+    pixels = image.astype(np.int64).tolist()
+    lines: list[list[Segment]] = []
+    for cell_row in range(image.shape[0] // 2):
+        top_row, bottom_row = pixels[2 * cell_row], pixels[2 * cell_row + 1]
+        segments: list[Segment] = []
+        run: list[str] = []
+        run_style: Style | None = None
+        for col, (top, bottom) in enumerate(zip(top_row, bottom_row, strict=True)):
+            point = points.get((cell_row, col))
+            if point is None:
+                char, style = HALF_BLOCK, _half_block_style(tuple(top), tuple(bottom))
+            else:
+                behind = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
+                char, style = POINT_GLYPH, _point_style(tuple(point), behind)
+            if run and style != run_style:
+                segments.append(Segment("".join(run), run_style))
+                run = []
+            run.append(char)
+            run_style = style
+        if run:
+            segments.append(Segment("".join(run), run_style))
+        lines.append(segments)
+    return lines
+
+
+def half_block_text(
+    colours: np.ndarray, points: Mapping[tuple[int, int], RGB] | None = None
+) -> Text:
+    """:func:`half_block_lines` as Rich ``Text``, one line per cell row."""
+    text = Text(no_wrap=True, overflow="crop")
+    for index, segments in enumerate(half_block_lines(colours, points)):
+        if index:
+            text.append("\n")
+        for segment in segments:
+            text.append(segment.text, segment.style)
+    return text

@@ -1,0 +1,343 @@
+"""DecisionBoundary: the network's output over the input plane, as a half-block heat map.
+
+The widget only maps values to colours. Whoever owns the network (the training worker)
+computes the grid with one batched forward pass at the resolution :meth:`grid_shape`
+asks for, at the points :func:`nntui.tui.render.heatmap.grid_points` lists, and hands it
+over with :meth:`DecisionBoundary.set_grid`. When the widget's size changes it posts
+:class:`DecisionBoundary.Resized` so the producer can compute the next grid at the new
+resolution; until then the last grid is stretched to fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Literal
+
+import numpy as np
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from nntui.tui.render.heatmap import (
+    RGB,
+    DivergingScale,
+    Extent,
+    check_extent,
+    class_color,
+    classification_rgb,
+    half_block_lines,
+    pixels_of_points,
+    regression_rgb,
+    resample_nearest,
+)
+
+GridKind = Literal["classification", "regression"]
+_KINDS = ("classification", "regression")
+
+
+class DecisionBoundary(Widget):
+    """A heat map of a 2-input network's output, with the test points on top.
+
+    Args:
+        placeholder: Text shown until the first grid arrives.
+        name: The widget's name.
+        id: The widget's DOM id.
+        classes: Space-separated CSS classes.
+        disabled: Whether the widget is disabled.
+    """
+
+    DEFAULT_CSS = """
+    DecisionBoundary {
+        height: 1fr;
+        width: 1fr;
+    }
+    """
+
+    class Resized(Message):
+        """The grid resolution the widget wants has changed: compute a grid of this shape.
+
+        Only the latest one matters, so a queued one is replaced by a newer one.
+
+        Attributes:
+            boundary: The widget that wants the grid.
+            rows: Pixel rows (twice the widget's height in cells).
+            cols: Pixel columns (the widget's width in cells).
+        """
+
+        def __init__(self, boundary: DecisionBoundary, rows: int, cols: int) -> None:
+            super().__init__()
+            self.boundary = boundary
+            self.rows = rows
+            self.cols = cols
+
+        @property
+        def control(self) -> DecisionBoundary:
+            """The widget that posted the message (for ``@on(..., "#id")`` selectors)."""
+            return self.boundary
+
+        def can_replace(self, message: Message) -> bool:
+            """A newer size supersedes an older one from the same widget."""
+            return (
+                isinstance(message, DecisionBoundary.Resized) and message.boundary is self.boundary
+            )
+
+    def __init__(
+        self,
+        placeholder: str = "The decision boundary appears once a 2-input network is training.",
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self.placeholder = placeholder
+        self._grid: np.ndarray | None = None
+        self._kind: GridKind = "classification"
+        self._extent: Extent = (-1.0, 1.0, -1.0, 1.0)
+        self._scale = DivergingScale()
+        self._points_xy = np.empty((0, 2))
+        self._point_labels = np.empty(0)
+        self._announced: tuple[int, int] | None = None
+        self._version = 0
+        self._cache_key: tuple[object, ...] | None = None
+        self._strips: list[Strip] = []
+
+    # ---- data -----------------------------------------------------------------------------
+
+    def set_grid(
+        self,
+        values: np.ndarray | Sequence[object],
+        *,
+        kind: GridKind,
+        extent: tuple[float, float, float, float],
+    ) -> None:
+        """Show a new prediction grid.
+
+        Args:
+            values: ``(rows, cols, n_classes)`` probabilities for classification
+                (``n_classes == 1`` means the probability of class 1 of two), or
+                ``(rows, cols)`` values for regression. Row 0 is the top (``y_max``) of
+                the plane, column 0 its left (``x_min``). Any shape is stretched to fit;
+                :meth:`grid_shape` is the one that fits exactly.
+            kind: ``"classification"`` or ``"regression"``.
+            extent: ``(x_min, x_max, y_min, y_max)`` of the plane the grid covers.
+
+        Raises:
+            ValueError: If the kind, the extent or the grid's shape is invalid.
+        """
+        if kind not in _KINDS:
+            raise ValueError(f"kind must be 'classification' or 'regression', got {kind!r}")
+        checked_extent = check_extent(extent)
+        try:
+            grid = np.array(values, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"grid values must be numbers ({error})") from None
+        if kind == "regression" and grid.ndim == 3 and grid.shape[2] == 1:
+            grid = grid[..., 0]
+        wanted = 3 if kind == "classification" else 2
+        if grid.ndim != wanted or 0 in grid.shape:
+            expected = "(rows, cols, n_classes)" if wanted == 3 else "(rows, cols)"
+            raise ValueError(f"a {kind} grid must have shape {expected}, got {grid.shape}")
+        self._grid, self._kind, self._extent = grid, kind, checked_extent
+        if kind == "regression":
+            self._scale = DivergingScale.for_values(grid)
+        self._changed()
+
+    def set_points(
+        self, xy: Sequence[tuple[float, float]] | np.ndarray, labels: Sequence[float] | np.ndarray
+    ) -> None:
+        """Overlay points (the test set) in their class colours, or on the regression scale.
+
+        Args:
+            xy: ``(n, 2)`` input coordinates; points outside the extent are not drawn.
+            labels: ``n`` class indices (classification) or target values (regression).
+
+        Raises:
+            ValueError: If the shapes do not match or the values are not numbers.
+        """
+        try:
+            points = np.array(xy, dtype=np.float64)
+            point_labels = np.array(labels, dtype=np.float64)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"points and labels must be numbers ({error})") from None
+        if points.size == 0:
+            points = points.reshape(0, 2)
+        if points.ndim != 2 or points.shape[1] != 2:
+            raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+        if point_labels.shape != (points.shape[0],):
+            raise ValueError(
+                f"need one label per point: {points.shape[0]} points, labels {point_labels.shape}"
+            )
+        self._points_xy, self._point_labels = points, point_labels
+        self._changed()
+
+    def clear(self) -> None:
+        """Forget the grid and the points and show the placeholder again."""
+        self._grid = None
+        self._points_xy, self._point_labels = np.empty((0, 2)), np.empty(0)
+        self._changed()
+
+    @property
+    def has_grid(self) -> bool:
+        """Whether a grid has been set (the placeholder is gone)."""
+        return self._grid is not None
+
+    def grid_shape(self) -> tuple[int, int]:
+        """The ``(rows, cols)`` grid that fills the widget exactly: two pixel rows per cell.
+
+        Before the widget has a size this is the smallest grid, ``(2, 1)``.
+        """
+        width, height = self.size
+        return max(2, 2 * height), max(1, width)
+
+    def _changed(self) -> None:
+        self._version += 1
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Tell the producer when the resolution it should compute has changed."""
+        shape = self.grid_shape()
+        if shape != self._announced:
+            self._announced = shape
+            self.post_message(self.Resized(self, *shape))
+
+    # ---- rendering --------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        """Render line ``y``, rebuilding the picture if the size, data or background changed."""
+        width, height = self.size
+        background = self.background_colors[1].rgb
+        key = (width, height, self._version, background)
+        if key != self._cache_key:
+            self._strips = self.render_strips(width, height, background)
+            self._cache_key = key
+        if 0 <= y < len(self._strips):
+            return self._strips[y].apply_style(self.rich_style)
+        return Strip.blank(width, self.rich_style)
+
+    def render_strips(self, width: int, height: int, background: RGB = (0, 0, 0)) -> list[Strip]:
+        """Draw the heat map (or the placeholder) for a ``width`` × ``height`` area.
+
+        Args:
+            width: Width in cells.
+            height: Height in cells.
+            background: Colour uncertain regions fade to (the widget's background).
+
+        Returns:
+            One strip per line.
+        """
+        if width <= 0 or height <= 0:
+            return []
+        if self._grid is None:
+            return self._placeholder(width, height)
+        if self._kind == "classification":
+            colours = classification_rgb(self._grid, background=background)
+        else:
+            colours = regression_rgb(self._grid, scale=self._scale, background=background)
+        rows, cols = 2 * height, width
+        image = resample_nearest(colours, rows, cols)
+        lines = half_block_lines(image, self._point_cells(rows, cols))
+        return [Strip(segments, width) for segments in lines]
+
+    def _point_cells(self, rows: int, cols: int) -> dict[tuple[int, int], RGB]:
+        """Overlay colour per ``(cell_row, col)``; a later point wins a shared cell."""
+        if not self._point_labels.size:
+            return {}
+        pixel_rows, pixel_cols, inside = pixels_of_points(self._points_xy, self._extent, rows, cols)
+        finite_labels = np.isfinite(self._point_labels)
+        colours = self._point_colours()
+        cells: dict[tuple[int, int], RGB] = {}
+        for index in np.flatnonzero(inside & finite_labels).tolist():
+            cells[(int(pixel_rows[index]) // 2, int(pixel_cols[index]))] = colours[index]
+        return cells
+
+    def _point_colours(self) -> list[RGB]:
+        if self._kind == "classification":
+            labels = np.where(np.isfinite(self._point_labels), self._point_labels, 0)
+            return [class_color(int(label)) for label in labels.tolist()]
+        full = np.clip(np.rint(self._scale.rgb(self._point_labels)), 0, 255).astype(int)
+        return [(red, green, blue) for red, green, blue in full.tolist()]
+
+    def _placeholder(self, width: int, height: int) -> list[Strip]:
+        words = self.placeholder.split()
+        lines: list[str] = []
+        for word in words:
+            if lines and len(lines[-1]) + 1 + len(word) <= width:
+                lines[-1] += " " + word
+            else:
+                lines.append(word)
+        top = max(0, (height - len(lines)) // 2)
+        strips = [Strip.blank(width) for _ in range(height)]
+        for offset, line in enumerate(lines[:height]):
+            segment = Segment(line[:width].center(width), Style(dim=True))
+            strips[min(height - 1, top + offset)] = Strip([segment], width)
+        return strips
+
+
+def _demo() -> None:  # pragma: no cover - manual check: python -m nntui.tui.widgets.boundary
+    from textual.app import App, ComposeResult
+    from textual.widgets import Footer
+
+    from nntui.tui.render.heatmap import grid_points, square_pixel_extent
+
+    extent = (-1.5, 1.5, -1.5, 1.5)
+
+    def fake_spiral_model(points: np.ndarray, phase: float) -> np.ndarray:
+        radius = np.hypot(points[:, 0], points[:, 1])
+        angle = np.arctan2(points[:, 1], points[:, 0]) - 4.0 * radius + phase
+        logit = 4.0 * np.sin(angle)
+        p1 = 1.0 / (1.0 + np.exp(-logit))
+        return np.column_stack([1 - p1, p1])
+
+    class BoundaryDemo(App[None]):
+        BINDINGS = [("r", "toggle_kind", "Classification/regression"), ("q", "quit", "Quit")]  # noqa: RUF012
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.kind: GridKind = "classification"
+            self.phase = 0.0
+            rng = np.random.default_rng(0)
+            self.points = rng.uniform(-1.4, 1.4, size=(80, 2))
+
+        def compose(self) -> ComposeResult:
+            yield DecisionBoundary()
+            yield Footer()
+
+        def on_mount(self) -> None:
+            self.set_interval(0.2, self.advance)
+
+        def on_decision_boundary_resized(self, message: DecisionBoundary.Resized) -> None:
+            self.draw(message.rows, message.cols)
+
+        def advance(self) -> None:
+            self.phase += 0.1
+            self.draw(*self.query_one(DecisionBoundary).grid_shape())
+
+        def draw(self, rows: int, cols: int) -> None:
+            boundary = self.query_one(DecisionBoundary)
+            shown = square_pixel_extent(extent, rows, cols)  # keeps the spiral round
+            grid = grid_points(shown, rows, cols)
+            if self.kind == "classification":
+                values = fake_spiral_model(grid, self.phase).reshape(rows, cols, 2)
+                labels = fake_spiral_model(self.points, 0.0).argmax(axis=1)
+            else:
+                values = (grid[:, 0] * grid[:, 1] * 2 + 0.1 * np.sin(self.phase)).reshape(
+                    rows, cols
+                )
+                labels = self.points[:, 0] * self.points[:, 1] * 2
+            boundary.set_grid(values, kind=self.kind, extent=shown)
+            boundary.set_points(self.points, labels)
+
+        def action_toggle_kind(self) -> None:
+            self.kind = "regression" if self.kind == "classification" else "classification"
+            self.draw(*self.query_one(DecisionBoundary).grid_shape())
+
+    BoundaryDemo().run()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _demo()
