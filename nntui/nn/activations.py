@@ -1,0 +1,227 @@
+"""Activation functions and their derivatives.
+
+A layer computes ``z = x·W + b`` and then ``a = f(z)``. Backpropagation needs
+``dL/dz`` from ``dL/da``; by the chain rule that is ``dL/da ⊙ f'(z)`` for an
+element-wise ``f``. Every derivative here is written in terms of the output
+``a = f(z)`` (as scikit-learn does), so a layer only has to keep ``a``:
+
+====================  ========================  ==============================
+name                  f(z)                      f'(z) in terms of a = f(z)
+====================  ========================  ==============================
+``sigmoid``           1 / (1 + e^-z)            a (1 - a)
+``tanh``              tanh z                    1 - a²
+``relu``              max(z, 0)                 1 if a > 0 else 0
+``leaky_relu``        max(z, αz), α = 0.01      1 if a > 0 else α
+``linear``            z                         1
+``softmax`` (rows)    e^z_i / Σ_j e^z_j         ∂a_i/∂z_j = a_i (δ_ij - a_j)
+====================  ========================  ==============================
+
+Every function takes an optional ``out`` array; passing ``out=z`` computes the
+activation in place, which is what the training loop does.
+
+Adding an activation is one small class and one line in :data:`ACTIVATIONS`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Activation:
+    """An activation ``a = f(z)`` with its analytical derivative.
+
+    Subclasses implement :meth:`forward` and :meth:`derivative`; :meth:`backward`
+    applies the chain rule. Instances hold no state from one call to the next,
+    so one instance can serve every layer.
+    """
+
+    name: str = ""
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """Return ``f(z)``, written into ``out`` when given (``out=z`` works)."""
+        raise NotImplementedError
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        """Return ``f'(z)`` element-wise, computed from the output ``a = f(z)``."""
+        raise NotImplementedError
+
+    def backward(
+        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Chain rule: ``dL/dz = dL/da ⊙ f'(z)``.
+
+        Args:
+            a: the activation's output from the forward pass.
+            upstream: ``dL/da``, the gradient arriving from the layer above.
+            out: optional array for the result (``out=upstream`` works).
+
+        Returns:
+            ``dL/dz``, same shape as ``a``.
+        """
+        return np.multiply(upstream, self.derivative(a), out=out)
+
+    def __call__(self, z: np.ndarray) -> np.ndarray:
+        return self.forward(z)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class Sigmoid(Activation):
+    """Logistic sigmoid, squashing any real number into (0, 1)."""
+
+    name = "sigmoid"
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        # 1 / (1 + e^-z) overflows e^-z for z < -709 (float64) or z < -88
+        # (float32). The identity σ(z) = ½ (1 + tanh(z / 2)) never overflows,
+        # in either dtype.
+        out = np.multiply(z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out *= 0.5
+        out += 0.5
+        return out
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        # σ'(z) = σ(z) (1 - σ(z))
+        return a * (1 - a)
+
+
+class Tanh(Activation):
+    """Hyperbolic tangent, squashing into (-1, 1)."""
+
+    name = "tanh"
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        return np.tanh(z, out=out)
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        # tanh'(z) = 1 - tanh²(z)
+        return 1 - a * a
+
+
+class ReLU(Activation):
+    """Rectified linear unit: ``max(z, 0)``."""
+
+    name = "relu"
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        return np.maximum(z, 0, out=out)
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        # 1 where the unit was active, 0 elsewhere (we take 0 at the kink z = 0).
+        return (a > 0).astype(a.dtype)
+
+    def backward(
+        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        # Multiplying by the boolean mask directly skips building a float copy.
+        return np.multiply(upstream, a > 0, out=out)
+
+
+class LeakyReLU(Activation):
+    """ReLU with a small slope ``α`` for negative inputs: ``max(z, αz)``.
+
+    Args:
+        slope: the slope ``α`` for ``z < 0``, in ``[0, 1)``; 0.01 by default.
+    """
+
+    name = "leaky_relu"
+
+    def __init__(self, slope: float = 0.01) -> None:
+        if not 0 <= slope < 1:
+            raise ValueError(f"leaky_relu slope must be in [0, 1), got {slope}")
+        self.slope = float(slope)
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        # For 0 ≤ α < 1, max(z, αz) is z when z > 0 and αz otherwise.
+        return np.maximum(z, z * self.slope, out=out)
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        # 1 where z > 0 (equivalently a > 0), α elsewhere.
+        one, slope = np.ones((), dtype=a.dtype), np.asarray(self.slope, dtype=a.dtype)
+        return np.where(a > 0, one, slope)
+
+    def __repr__(self) -> str:
+        return f"LeakyReLU(slope={self.slope})"
+
+
+class Linear(Activation):
+    """The identity: ``f(z) = z`` (regression outputs)."""
+
+    name = "linear"
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        if out is None:
+            return z.copy()
+        if out is not z:
+            np.copyto(out, z)
+        return out
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        return np.ones_like(a)
+
+    def backward(
+        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        # f'(z) = 1, so dL/dz = dL/da.
+        return self.forward(upstream, out=out)
+
+
+class Softmax(Activation):
+    """Softmax over each row: turns scores into class probabilities that sum to 1.
+
+    It is not element-wise: every output depends on every input of its row, so
+    its derivative is a Jacobian, ``∂a_i/∂z_j = a_i (δ_ij - a_j)``.
+    """
+
+    name = "softmax"
+
+    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        # softmax(z) = softmax(z - c) for any c per row. Subtracting the row's
+        # maximum makes every exponent ≤ 0, so e^x cannot overflow, and the
+        # largest term is e^0 = 1, so the sum is ≥ 1 and never 0.
+        out = np.subtract(z, np.maximum.reduce(z, axis=-1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= np.add.reduce(out, axis=-1, keepdims=True)  # the row sums
+        return out
+
+    def derivative(self, a: np.ndarray) -> np.ndarray:
+        """Return the Jacobian of each row, shape ``(n, k, k)``: ``diag(a) - a aᵀ``."""
+        a = np.atleast_2d(a)
+        jacobian = -a[:, :, None] * a[:, None, :]
+        diagonal = np.einsum("nii->ni", jacobian)  # a writable view of the diagonals
+        diagonal += a
+        return jacobian
+
+    def backward(
+        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        # Jacobian-vector product without building the Jacobian:
+        # dL/dz_j = Σ_i dL/da_i · a_i (δ_ij - a_j) = a_j (dL/da_j - Σ_i dL/da_i a_i)
+        weighted_sum = np.sum(upstream * a, axis=-1, keepdims=True)
+        out = np.subtract(upstream, weighted_sum, out=out)
+        out *= a
+        return out
+
+
+ACTIVATIONS: dict[str, Activation] = {
+    activation.name: activation
+    for activation in (Sigmoid(), Tanh(), ReLU(), LeakyReLU(), Softmax(), Linear())
+}
+"""Activation name -> a shared, stateless instance."""
+
+
+def get_activation(activation: str | Activation) -> Activation:
+    """Look an activation up by name (an :class:`Activation` passes through).
+
+    Raises:
+        ValueError: ``"Unknown activation 'X'. Available: ..."``.
+    """
+    if isinstance(activation, Activation):
+        return activation
+    try:
+        return ACTIVATIONS[activation]
+    except (KeyError, TypeError):
+        available = ", ".join(ACTIVATIONS)
+        raise ValueError(f"Unknown activation '{activation}'. Available: {available}") from None

@@ -1,0 +1,97 @@
+"""Losses: values, gradients against central differences, fused gradients, clipping."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from nntui.nn.activations import ACTIVATIONS
+from nntui.nn.data import one_hot
+from nntui.nn.gradcheck import numerical_gradient, relative_error
+from nntui.nn.losses import LOSSES, get_loss
+
+RNG = np.random.default_rng(0)
+SCORES = RNG.standard_normal((6, 4))
+ONE_HOT = one_hot(RNG.integers(4, size=6), 4)
+ZERO_ONE = (RNG.random((6, 4)) > 0.5).astype(float)
+VALUES = RNG.standard_normal((6, 4))
+
+# (loss, predictions strictly inside (0, 1) where needed, targets)
+CASES = {
+    "cross_entropy": (ACTIVATIONS["softmax"].forward(SCORES), ONE_HOT),
+    "binary_cross_entropy": (ACTIVATIONS["sigmoid"].forward(SCORES), ZERO_ONE),
+    "mse": (SCORES.copy(), VALUES),
+}
+
+
+def test_registry_has_the_documented_names() -> None:
+    assert set(LOSSES) == {"cross_entropy", "binary_cross_entropy", "mse"}
+
+
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_gradient_matches_central_differences(name: str) -> None:
+    loss = LOSSES[name]
+    y_pred, y_true = (array.copy() for array in CASES[name])
+    numeric = numerical_gradient(lambda: loss.value(y_pred, y_true), y_pred)
+    assert relative_error(numeric, loss.gradient(y_pred, y_true)) < 1e-6
+
+
+@pytest.mark.parametrize("name", ["cross_entropy", "binary_cross_entropy"])
+def test_fused_delta_is_the_gradient_with_respect_to_the_scores(name: str) -> None:
+    loss = LOSSES[name]
+    activation = ACTIVATIONS[loss.output_activation]
+    _, y_true = CASES[name]
+    z = SCORES.copy()
+    numeric = numerical_gradient(lambda: loss.value(activation.forward(z), y_true), z)
+    p = activation.forward(z)
+    fused = loss.fused_delta(p, y_true)
+    chained = activation.backward(p, loss.gradient(p, y_true))  # the long way round
+    assert relative_error(numeric, fused) < 1e-6
+    assert relative_error(chained, fused) < 1e-9
+
+
+def test_known_values() -> None:
+    uniform = np.full((2, 4), 0.25)
+    assert LOSSES["cross_entropy"].value(uniform, one_hot([0, 3], 4)) == pytest.approx(math.log(4))
+    half = np.full((3, 1), 0.5)
+    targets = np.array([[0.0], [1.0], [1.0]])
+    assert LOSSES["binary_cross_entropy"].value(half, targets) == pytest.approx(math.log(2))
+    assert LOSSES["mse"].value(np.array([[1.0], [3.0]]), np.array([[0.0], [1.0]])) == 2.5
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_confident_wrong_predictions_cost_a_large_finite_loss(dtype: str) -> None:
+    wrong = np.array([[1.0, 0.0], [0.0, 1.0]], dtype)
+    targets = np.array([[0.0, 1.0], [1.0, 0.0]], dtype)
+    cross_entropy = LOSSES["cross_entropy"].value(wrong, targets)
+    binary = LOSSES["binary_cross_entropy"].value(wrong, targets)
+    for value in (cross_entropy, binary):
+        assert math.isfinite(value)
+        assert value > 10
+    assert np.all(np.isfinite(LOSSES["cross_entropy"].gradient(wrong, targets)))
+    assert np.all(np.isfinite(LOSSES["binary_cross_entropy"].gradient(wrong, targets)))
+
+
+@pytest.mark.parametrize("name", list(LOSSES))
+def test_float32_stays_float32(name: str) -> None:
+    y_pred, y_true = (array.astype(np.float32) for array in CASES[name])
+    loss = LOSSES[name]
+    assert isinstance(loss.value(y_pred, y_true), float)
+    assert loss.gradient(y_pred, y_true).dtype == np.float32
+    if loss.output_activation:
+        assert loss.fused_delta(y_pred, y_true).dtype == np.float32
+
+
+def test_mse_has_no_fused_delta() -> None:
+    with pytest.raises(NotImplementedError):
+        LOSSES["mse"].fused_delta(VALUES, VALUES)
+
+
+def test_unknown_loss_lists_the_available_ones() -> None:
+    with pytest.raises(ValueError) as error:
+        get_loss("hinge")
+    assert str(error.value) == (
+        "Unknown loss 'hinge'. Available: cross_entropy, binary_cross_entropy, mse"
+    )
