@@ -1,9 +1,10 @@
 """The ``nntui`` command: parse arguments, load the config, pick a face.
 
 ``nntui`` opens the Textual monitor; ``nntui --headless`` trains in the
-terminal or CI (see :mod:`nntui.headless`). Module-level imports stay light and
-Textual is imported only when the monitor is asked for, so the headless
-command starts fast and works where Textual cannot draw.
+terminal or CI (see :mod:`nntui.headless`); ``nntui predict`` applies a saved
+model to a CSV file (see :mod:`nntui.predict`). Module-level imports stay
+light and Textual is imported only when the monitor is asked for, so the
+headless command starts fast and works where Textual cannot draw.
 """
 
 from __future__ import annotations
@@ -20,16 +21,29 @@ TASKS = ("classification", "regression")
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
-_HEADLESS_ONLY = (("output", "--output"), ("quiet", "--quiet"), ("expect", "--expect"))
+_HEADLESS_ONLY = (
+    ("output", "--output"),
+    ("quiet", "--quiet"),
+    ("expect", "--expect"),
+    ("save_model", "--save-model"),
+    ("metrics_jsonl", "--metrics-jsonl"),
+)
+PREDICT_COMMAND = "predict"
 
 _EPILOG = """\
-exit codes: 0 success, 1 the run failed (diverged), 2 usage or config error,
+the task: data.source decides (plane and bump are regression, the others
+classification); --task regression also works with synthetic and csv data.
+
+exit codes: 0 success, 1 the run failed (diverged), 2 usage, config or data error,
 3 an --expect failed, 130 interrupted (Ctrl+C).
 
 examples:
   nntui                                        watch a network learn
   nntui --headless --task regression --epochs 20
   nntui --headless --output results.json --expect "val_accuracy>=0.9"
+  nntui --headless --save-model model.npz --metrics-jsonl - > metrics.jsonl
+  nntui predict --model model.npz --input data.csv --output predictions.csv
+                                               (see nntui predict --help)
 """
 
 
@@ -47,8 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--task",
         choices=TASKS,
-        default="classification",
-        help="what to learn (default: %(default)s)",
+        default=None,
+        help="what to learn (default: what data.source holds; classification for synthetic)",
     )
     parser.add_argument(
         "--config",
@@ -72,6 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="EXPR",
         help="a gate like 'val_accuracy>=0.9' (repeatable; exit 3 when it fails; headless)",
     )
+    parser.add_argument(
+        "--save-model",
+        metavar="PATH",
+        help="save the trained model (.npz) for nntui predict (headless)",
+    )
+    parser.add_argument(
+        "--metrics-jsonl",
+        metavar="PATH",
+        help="one JSON line per epoch, then the result; '-' = stdout, progress to stderr "
+        "(headless)",
+    )
     parser.add_argument("--version", action="version", version=f"nntui {__version__}")
     return parser
 
@@ -83,12 +108,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments (without the program name); ``sys.argv[1:]`` when ``None``.
 
     Returns:
-        The exit code: 0 success, 1 run failed, 2 usage or config error,
+        The exit code: 0 success, 1 run failed, 2 usage, config or data error,
         3 expectation failed, 130 interrupted.
     """
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments[:1] == [PREDICT_COMMAND]:
+        from nntui.predict import main as predict_main
+
+        return predict_main(arguments[1:])
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_request:  # --help, --version, usage errors
         return _exit_code(exit_request)
     try:
@@ -113,39 +143,60 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if used:
             parser.error(f"{', '.join(used)}: only with --headless")
 
-    from nntui.expectations import ExpectationError, metric_names, parse_expectation
-
-    try:
-        expectations = [parse_expectation(text, metric_names(args.task)) for text in args.expect]
-    except ExpectationError as exc:
-        parser.error(str(exc))
-
-    from nntui.config import ConfigError, load_config, with_overrides
+    from nntui.config import ConfigError, load_config, resolve_task, with_overrides
 
     try:
         loaded = load_config(args.config)
         overrides = _overrides(args)
         if overrides:
             loaded = dataclasses.replace(loaded, data=with_overrides(loaded.data, overrides))
+        task = resolve_task(loaded.data, args.task, source=loaded.source)
     except ConfigError as exc:
         for line in str(exc).splitlines():
             print(line, file=sys.stderr)
         return EXIT_USAGE
 
+    from nntui.expectations import ExpectationError, metric_names, parse_expectation
+
+    try:
+        expectations = [parse_expectation(text, metric_names(task)) for text in args.expect]
+    except ExpectationError as exc:
+        parser.error(str(exc))
+
     if not args.headless:
+        problem = _data_problem(loaded.data, task)
+        if problem is not None:
+            print(f"error: {problem}", file=sys.stderr)
+            return EXIT_USAGE
         from nntui.tui.app import run_app
 
-        return run_app(loaded, task=args.task)
+        return run_app(loaded, task=task)
 
     from nntui.headless import run_headless
 
     return run_headless(
         loaded.data,
-        args.task,
+        task,
         output=args.output,
         quiet=args.quiet,
         expectations=expectations,
+        save_model=args.save_model,
+        metrics_jsonl=args.metrics_jsonl,
     )
+
+
+def _data_problem(config: dict[str, Any], task: str) -> str | None:
+    """Why the config's data cannot be used (a missing csv file, a bad column …), or ``None``."""
+    if config["data"]["source"] != "csv":
+        return None  # generated or packaged data: the config checks are enough
+    from nntui.nn.tabular import DataSourceError
+    from nntui.training.datasets import load_run_data
+
+    try:
+        load_run_data(config, task)
+    except (DataSourceError, ValueError) as exc:  # DataSourceError is the usual one
+        return str(exc)
+    return None
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:

@@ -1,11 +1,11 @@
 """Configuration: find, read, validate, override and write back nntui's config.
 
 The one source of truth for configuration. A config is a plain dict of four
-sections (``logging``, ``data``, ``network``, ``training``); the keys, what
-they accept and a line of help for each are in :mod:`nntui.config_schema`, and
-the default values are the packaged ``default_config.yaml``. Every problem in a
-file is reported at once, each naming its dotted key, the bad value and what is
-allowed::
+sections (``logging``, ``data``, ``network``, ``training``), with one nested
+mapping (``training.early_stopping``); the keys, what they accept and a line
+of help for each are in :mod:`nntui.config_schema`, and the default values are
+the packaged ``default_config.yaml``. Every problem in a file is reported at
+once, each naming its dotted key, the bad value and what is allowed::
 
     config.yaml: training.batch_size: must be a positive integer, got -4 (line 14)
 
@@ -13,6 +13,7 @@ Typical use::
 
     loaded = load_config(args.config)          # --config, ./config.yaml or the default
     config = with_overrides(loaded.data, {"training.epochs": 5})
+    task = resolve_task(config, None)          # the data source decides, or --task
     save_config(config, "config.yaml")         # validated, written atomically
 """
 
@@ -34,13 +35,23 @@ from dotenv import dotenv_values
 
 from nntui.atomic import atomic_write_text
 from nntui.config_schema import (
+    CLASSIFICATION_MONITORS,
+    DATA_SOURCES,
     DOTTED_KEYS,
+    FIELDS,
+    GROUPS,
+    REGRESSION_MONITORS,
     SCHEMA,
     SECTIONS,
     InvalidValueError,
     cross_key_problems,
     did_you_mean,
+    get_value,
+    keys_of,
+    set_value,
     show,
+    source_class_count,
+    source_tasks,
     unknown_key_message,
     unknown_section_message,
 )
@@ -54,10 +65,13 @@ _DEFAULT_FILE = "default_config.yaml"
 _HEADER = (
     "# nntui configuration. Every key is optional: a missing key takes the value shown here.\n"
     "# LOG_LEVEL and RANDOM_SEED in the environment or a .env file override this file.\n"
-    "# --task regression ignores network.output_activation: it uses one linear output + MSE.\n"
+    "# The task follows data.source (plane and bump are regression, the others classification);\n"
+    "# --task regression also works with synthetic and csv data, and ignores\n"
+    "# network.output_activation: it uses one linear output + MSE.\n"
 )
 _COMMENT_COLUMN = 34
 _LINE_BREAKS = "\r\n\x85\u2028\u2029"  # what YAML reads as a line break
+_NULL_WORDS = ("null", "Null", "NULL", "~")
 
 
 @dataclass(frozen=True)
@@ -208,8 +222,7 @@ def load_config(
     if problems or data is None:
         raise ConfigError(problems, source)
     for dotted, value in overrides.items():
-        section, key = dotted.split(".")
-        data[section][key] = value
+        set_value(data, dotted, value)
     return LoadedConfig(data=data, path=path, source=source)
 
 
@@ -229,8 +242,7 @@ def _environment_overrides(
             text, origin = str(dotenv[variable]), "set in .env"
         else:
             continue
-        section, key = dotted.split(".")
-        field = SCHEMA[section][key]
+        field = FIELDS[dotted]
         value: Any = text.strip()
         if not field.text:
             # Not a number: the check below reports it, naming the text given.
@@ -311,7 +323,8 @@ def _key_lines(node: yaml.Node | None) -> tuple[dict[str, int], list[ConfigProbl
                 )
             else:
                 lines[dotted] = line
-            if not prefix and isinstance(value_node, yaml.MappingNode):
+            # Sections, and the mappings inside them (training.early_stopping).
+            if prefix.count(".") < 2 and isinstance(value_node, yaml.MappingNode):
                 visit(value_node, f"{dotted}.")
 
     if isinstance(node, yaml.MappingNode):
@@ -360,20 +373,15 @@ def _validate(
                 )
             )
         else:
-            for key, value in section.items():
-                if key in SCHEMA[name]:
-                    given[f"{name}.{key}"] = value
-                else:
-                    problems.append(ConfigProblem(f"{name}.{key}", unknown_key_message(name, key)))
+            _collect_given(name, section, given, problems)
 
     _fill_hidden_activations(given, defaults)
-    config: dict[str, dict[str, Any]] = {section: {} for section in SECTIONS}
+    config: dict[str, Any] = {section: {} for section in SECTIONS}
     invalid: set[str] = set()
-    for dotted in DOTTED_KEYS:
-        section, key = dotted.split(".")
+    for dotted, field in FIELDS.items():
         if dotted in given:
             try:
-                config[section][key] = SCHEMA[section][key].check(given[dotted])
+                set_value(config, dotted, field.check(given[dotted]))
                 continue
             except InvalidValueError as error:
                 problems.append(ConfigProblem(dotted, str(error)))
@@ -382,12 +390,33 @@ def _validate(
             problems.append(ConfigProblem(dotted, "is missing"))
             invalid.add(dotted)
         if defaults is not None:
-            config[section][key] = copy.deepcopy(defaults[section][key])
+            set_value(config, dotted, copy.deepcopy(get_value(defaults, dotted)))
     if defaults is not None or not invalid:
         problems.extend(
             ConfigProblem(key, message) for key, message in cross_key_problems(config, invalid)
         )
     return config, _in_file_order(problems, raw)
+
+
+def _collect_given(
+    parent: str, mapping: dict[Any, Any], given: dict[str, Any], problems: list[ConfigProblem]
+) -> None:
+    """Gather the values of a section or group by dotted key; report unknown keys."""
+    for key, value in mapping.items():
+        dotted = f"{parent}.{key}"
+        if key not in keys_of(parent):
+            problems.append(ConfigProblem(dotted, unknown_key_message(parent, key)))
+        elif dotted not in GROUPS:
+            given[dotted] = value
+        elif isinstance(value, dict):
+            _collect_given(dotted, value, given, problems)
+        elif value is not None:  # a group with every key commented out keeps its defaults
+            problems.append(
+                ConfigProblem(
+                    dotted,
+                    f"must be a mapping of keys ({', '.join(keys_of(dotted))}), got {show(value)}",
+                )
+            )
 
 
 def _fill_hidden_activations(given: dict[str, Any], defaults: dict[str, Any] | None) -> None:
@@ -404,11 +433,14 @@ def _fill_hidden_activations(given: dict[str, Any], defaults: dict[str, Any] | N
 def _in_file_order(problems: list[ConfigProblem], raw: dict[str, Any]) -> list[ConfigProblem]:
     """Sort problems by where their key appears in ``raw`` (whole-file problems first)."""
     order: dict[str, int] = {}
-    for name, section in raw.items():
-        order.setdefault(str(name), len(order))
-        if isinstance(section, dict):
-            for key in section:
-                order.setdefault(f"{name}.{key}", len(order))
+
+    def visit(mapping: dict[Any, Any], prefix: str) -> None:
+        for name, value in mapping.items():
+            order.setdefault(f"{prefix}{name}", len(order))
+            if isinstance(value, dict):
+                visit(value, f"{prefix}{name}.")
+
+    visit(raw, "")
     return sorted(problems, key=lambda problem: order.get(problem.key, len(order)))
 
 
@@ -425,12 +457,13 @@ def with_overrides(
 ) -> dict[str, Any]:
     """A validated copy of ``data`` with dotted keys set.
 
-    Text values for keys that are not text (``"5"``, ``"0.01"``, ``"[64, 32]"``) are
-    read as YAML, so values typed on a command line or in a form work.
+    Text values for keys that are not text (``"5"``, ``"0.01"``, ``"[64, 32]"``,
+    ``"null"``) are read as YAML, so values typed on a command line or in a form
+    work. A group takes a mapping, merged into its current keys.
 
     Args:
         data: a config (as returned by :func:`load_config` or :func:`default_config`).
-        overrides: e.g. ``{"training.epochs": 5, "data.random_seed": 7}``.
+        overrides: e.g. ``{"training.epochs": 5, "training.early_stopping.patience": 3}``.
         source: the name used in messages.
 
     Returns:
@@ -442,16 +475,17 @@ def with_overrides(
     raw = copy.deepcopy(data)
     problems: list[ConfigProblem] = []
     for dotted, value in overrides.items():
-        section, _, key = str(dotted).partition(".")
-        if section not in SCHEMA or key not in SCHEMA[section]:
+        dotted = str(dotted)
+        if dotted not in FIELDS and dotted not in GROUPS:
             hint = did_you_mean(dotted, DOTTED_KEYS) or f"; the keys are {', '.join(DOTTED_KEYS)}"
-            problems.append(ConfigProblem(str(dotted), f"unknown key{hint}"))
+            problems.append(ConfigProblem(dotted, f"unknown key{hint}"))
             continue
-        if isinstance(value, str) and not SCHEMA[section][key].text:
+        if isinstance(value, str) and (dotted in GROUPS or not FIELDS[dotted].text):
             value = _read_typed_text(value)
-        if not isinstance(raw.get(section), dict):
-            raw[section] = {}
-        raw[section][key] = value
+        if dotted in GROUPS and isinstance(value, dict):
+            current = get_value(raw, dotted) if _has_mapping(raw, dotted) else {}
+            value = {**current, **value}
+        set_value(raw, dotted, value)
     config, more = validate_config(raw)
     problems.extend(more)
     if problems:
@@ -459,12 +493,43 @@ def with_overrides(
     return config
 
 
+def fill_defaults(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A deep copy of ``data`` with every missing key set to its default (nothing is checked).
+
+    So a config written before a key existed (a dict from older code, a test's
+    hand-made config) still runs: ``NetworkRunner`` calls this.
+    """
+    config = copy.deepcopy(dict(data))
+    defaults = _packaged_default()
+    for dotted in FIELDS:
+        if not _has_value(config, dotted):
+            set_value(config, dotted, copy.deepcopy(get_value(defaults, dotted)))
+    return config
+
+
+def _has_value(config: dict[str, Any], dotted: str) -> bool:
+    try:
+        get_value(config, dotted)
+    except (KeyError, TypeError):
+        return False
+    return True
+
+
+def _has_mapping(config: dict[str, Any], dotted: str) -> bool:
+    try:
+        return isinstance(get_value(config, dotted), dict)
+    except (KeyError, TypeError):
+        return False
+
+
 def _read_typed_text(text: str) -> Any:
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
         return text
-    return text if value is None else value
+    if value is None and text.strip() not in _NULL_WORDS:
+        return text  # e.g. "" or "# x": not a value, so the check names the text typed
+    return value
 
 
 def dump_config(data: dict[str, Any], *, comments: bool = True) -> str:
@@ -485,16 +550,37 @@ def dump_config(data: dict[str, Any], *, comments: bool = True) -> str:
         if not isinstance(values, dict):
             blocks.append(f"{_scalar(section)}: {_scalar(values)}\n")
             continue
-        keys = [key for key in fields if key in values]
-        keys += [key for key in values if key not in fields]
         lines = [f"{_scalar(section)}:"]
-        for key in keys:
-            line = f"  {_scalar(key)}: {_scalar(values[key])}"
-            if comments and key in fields:
-                line = f"{line.ljust(_COMMENT_COLUMN - 2)}  # {fields[key].help}"
-            lines.append(line)
+        for key in _ordered_keys(values, fields):
+            value = values[key]
+            group = GROUPS.get(f"{section}.{key}")
+            if group is not None and isinstance(value, dict) and value:
+                lines.append(_key_line(key, None, group.help if comments else None, indent=2))
+                for inner in _ordered_keys(value, group.fields):
+                    field = group.fields.get(inner)
+                    help_text = field.help if comments and field is not None else None
+                    lines.append(_key_line(inner, _scalar(value[inner]), help_text, indent=4))
+            else:
+                entry = fields.get(key)
+                help_text = entry.help if comments and entry is not None else None
+                lines.append(_key_line(key, _scalar(value), help_text, indent=2))
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)
+
+
+def _ordered_keys(values: dict[str, Any], known: Mapping[str, Any]) -> list[Any]:
+    """The schema's keys in schema order, then any others in their own order."""
+    return [key for key in known if key in values] + [key for key in values if key not in known]
+
+
+def _key_line(key: Any, value_text: str | None, help_text: str | None, *, indent: int) -> str:
+    """``key: value  # help``; ``value_text=None`` opens a nested mapping (``key:``)."""
+    line = " " * indent + f"{_scalar(key)}:"
+    if value_text is not None:
+        line += f" {value_text}"
+    if help_text is not None:
+        line = f"{line.ljust(_COMMENT_COLUMN - 2)}  # {help_text}"
+    return line
 
 
 def _scalar(value: Any) -> str:
@@ -530,7 +616,69 @@ def save_config(data: dict[str, Any], path: str | Path) -> Path:
     return atomic_write_text(path, dump_config(config))
 
 
-def output_head(config: dict[str, Any], task: str) -> tuple[int, str, str]:
+def resolve_task(
+    config: dict[str, Any], requested: str | None = None, *, source: str = "command line"
+) -> str:
+    """The task a run of ``config`` has: ``requested`` when given, else what the data decides.
+
+    ``plane`` and ``bump`` are regression data; ``iris`` and the 2-D
+    classification sources are classification data; ``synthetic`` and ``csv``
+    serve both and default to classification. Checks that depend on the task
+    (the early-stopping metric) are made here too.
+
+    Args:
+        config: a validated config.
+        requested: ``"classification"``, ``"regression"`` or ``None`` (no ``--task``).
+        source: the name used in messages (the config's path, or ``"command line"``).
+
+    Returns:
+        ``"classification"`` or ``"regression"``.
+
+    Raises:
+        ConfigError: ``requested`` is unknown or the data source cannot serve it,
+            or the early-stopping metric does not belong to the task.
+    """
+    data_source = config["data"]["source"]
+    tasks = source_tasks(data_source)
+    if requested is None:
+        task = tasks[0]
+    elif requested not in TASKS:
+        message = f"must be one of {', '.join(TASKS)}, got {show(requested)}"
+        raise ConfigError([ConfigProblem("--task", message)], source)
+    elif requested not in tasks:
+        serving = [name for name in DATA_SOURCES if requested in source_tasks(name)]
+        message = (
+            f"{data_source} is {tasks[0]} data, so --task {requested} cannot use it; "
+            f"leave --task out, or pick a source with {requested} data "
+            f"({', '.join(serving)})"
+        )
+        raise ConfigError([ConfigProblem("data.source", message)], source)
+    else:
+        task = requested
+    problems = _task_problems(config, task)
+    if problems:
+        raise ConfigError(problems, source)
+    return task
+
+
+def _task_problems(config: dict[str, Any], task: str) -> list[ConfigProblem]:
+    stopping = config["training"]["early_stopping"]
+    foreign = REGRESSION_MONITORS if task == "classification" else CLASSIFICATION_MONITORS
+    if stopping["enabled"] and stopping["monitor"] in foreign:
+        score = "accuracy" if task == "classification" else "r2"
+        return [
+            ConfigProblem(
+                "training.early_stopping.monitor",
+                f"{stopping['monitor']} is not measured in a {task} run; "
+                f"use val_loss, val_{score}, loss or {score}",
+            )
+        ]
+    return []
+
+
+def output_head(
+    config: dict[str, Any], task: str, n_classes: int | None = None
+) -> tuple[int, str, str]:
     """The output layer a run uses: ``(units, activation, loss)``.
 
     Classification takes ``network.output_activation``: softmax gives
@@ -538,17 +686,32 @@ def output_head(config: dict[str, Any], task: str) -> tuple[int, str, str]:
     ``(1, "sigmoid", "binary_cross_entropy")``. Regression always gives
     ``(1, "linear", "mse")``.
 
+    Args:
+        config: a validated config.
+        task: ``"classification"`` or ``"regression"``.
+        n_classes: the classes the data has; ``None`` takes them from the
+            config (``data.n_classes``, or the count a built-in source has).
+
     Raises:
-        ValueError: an unknown task or classification head.
+        ValueError: an unknown task or classification head, a sigmoid head
+            for more than 2 classes, or a csv source without ``n_classes``.
     """
     if task == "regression":
         return 1, "linear", "mse"
     if task != "classification":
         raise ValueError(f"unknown task {task!r}: use one of {', '.join(TASKS)}")
+    classes = n_classes if n_classes is not None else source_class_count(config["data"])
     activation = config["network"]["output_activation"]
     if activation == "softmax":
-        return int(config["data"]["n_classes"]), "softmax", "cross_entropy"
+        if classes is None:
+            raise ValueError("a csv file's classes are counted when it is read: pass n_classes")
+        return int(classes), "softmax", "cross_entropy"
     if activation == "sigmoid":
+        if classes not in (None, 2):
+            raise ValueError(
+                f"network.output_activation sigmoid has one output unit, for 2 classes; "
+                f"the data has {classes}: use softmax"
+            )
         return 1, "sigmoid", "binary_cross_entropy"
     raise ValueError(
         f"network.output_activation {activation!r} cannot be a classification head: "
@@ -557,15 +720,21 @@ def output_head(config: dict[str, Any], task: str) -> tuple[int, str, str]:
 
 
 def network_layer_sizes(
-    config: dict[str, Any], n_features: int, task: str
+    config: dict[str, Any], n_features: int, task: str, n_classes: int | None = None
 ) -> tuple[list[int], list[str], str]:
     """Everything ``NeuralNetwork`` needs from the config for ``task``.
+
+    Args:
+        config: a validated config.
+        n_features: inputs per sample (from the data).
+        task: ``"classification"`` or ``"regression"``.
+        n_classes: classes in the data (see :func:`output_head`).
 
     Returns:
         ``(layer_sizes, activations, loss)``: sizes from the input to the output
         layer, one activation per non-input layer (the head's last), the loss name.
     """
-    units, activation, loss = output_head(config, task)
+    units, activation, loss = output_head(config, task, n_classes)
     network = config["network"]
     sizes = [int(n_features), *(int(size) for size in network["hidden_layers"]), units]
     return sizes, [*network["hidden_activations"], activation], loss

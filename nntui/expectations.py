@@ -70,9 +70,11 @@ def metric_names(task: str) -> tuple[str, ...]:
         f"val_{score}",
         "test_loss",
         f"test_{score}",
+        "learning_rate",
         "wall_time_s",
         "samples_per_s",
         "epochs_completed",
+        "best_epoch",
     )
 
 

@@ -3,8 +3,9 @@
 No Textual here (nor anywhere this module imports): ``nntui --headless`` must
 start fast and work where Textual cannot draw.
 
-Exit codes: 0 success, 1 the run failed (diverged or error), 2 usage or
-config error, 3 an expectation failed, 130 interrupted by Ctrl+C.
+Exit codes: 0 success (completed or early-stopped), 1 the run failed
+(diverged or error), 2 usage, config or data error, 3 an expectation failed,
+130 interrupted by Ctrl+C.
 """
 
 from __future__ import annotations
@@ -19,13 +20,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TextIO
 
+from nntui.config import ConfigError
 from nntui.expectations import Expectation, failed_expectations
 from nntui.logs import setup_logging
+from nntui.metrics_stream import STDOUT, MetricsStream
+from nntui.nn.tabular import DataSourceError
+from nntui.output_paths import output_path_problem
 from nntui.progress import format_summary, make_progress
 from nntui.training.control import RunControl
 from nntui.training.events import RunEvent, RunFailed
 from nntui.training.results import flat_metrics, write_results
-from nntui.training.runner import NetworkRunner
+from nntui.training.runner import NetworkRunner, SaveModelError
+
+__all__ = ["output_path_problem", "run_headless"]
 
 EXIT_OK = 0
 EXIT_RUN_FAILED = 1
@@ -33,25 +40,7 @@ EXIT_USAGE = 2
 EXIT_EXPECTATION_FAILED = 3
 EXIT_INTERRUPTED = 130
 
-
-def output_path_problem(path: str | os.PathLike[str]) -> str | None:
-    """Why results could not be written to ``path``, or ``None`` when they can.
-
-    Checked before training so a typo does not cost a whole run. Missing
-    folders are fine (they are created) as long as the nearest existing one
-    is a writable folder.
-    """
-    target = Path(path)
-    if target.is_dir():
-        return f"--output {os.fspath(path)}: is a folder, expected a file path"
-    parent = target.parent
-    while not parent.exists() and parent != parent.parent:
-        parent = parent.parent
-    if not parent.is_dir():
-        return f"--output {os.fspath(path)}: {os.fspath(parent)} is not a folder"
-    if not os.access(parent, os.W_OK | os.X_OK):
-        return f"--output {os.fspath(path)}: folder {os.fspath(parent)} is not writable"
-    return None
+SUCCESSFUL_STATUSES = ("completed", "early_stopped")
 
 
 def run_headless(
@@ -61,6 +50,8 @@ def run_headless(
     output: str | os.PathLike[str] | None = None,
     quiet: bool = False,
     expectations: Sequence[Expectation] = (),
+    save_model: str | os.PathLike[str] | None = None,
+    metrics_jsonl: str | os.PathLike[str] | None = None,
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
@@ -68,15 +59,19 @@ def run_headless(
 
     Progress goes to ``stdout`` (a rich bar on a terminal, plain lines
     otherwise, nothing with ``quiet``), then a one-line summary; problems go
-    to ``stderr``. Ctrl+C (from the main thread) stops the run within a batch;
-    the results so far are written with ``"status": "interrupted"``.
+    to ``stderr``. With ``metrics_jsonl="-"`` stdout carries only the JSON
+    lines and the progress and summary go to ``stderr``. Ctrl+C (from the main
+    thread) stops the run within a batch; the results so far are written with
+    ``"status": "interrupted"``.
 
     Args:
         config: a validated config (``load_config(...).data``, overrides applied).
-        task: ``"classification"`` or ``"regression"``.
+        task: ``"classification"`` or ``"regression"`` (``nntui.config.resolve_task``).
         output: where to write the results JSON, or ``None``.
         quiet: print only the final summary and errors.
         expectations: checked against the results of a completed run.
+        save_model: where to save the trained model (``.npz``), or ``None``.
+        metrics_jsonl: a file for the JSON-lines stream, ``"-"`` for stdout, or ``None``.
         stdout: progress and summary stream (default ``sys.stdout``).
         stderr: error stream (default ``sys.stderr``).
 
@@ -85,10 +80,18 @@ def run_headless(
     """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
+    jsonl_to_stdout = metrics_jsonl is not None and os.fspath(metrics_jsonl) == STDOUT
+    human = err if jsonl_to_stdout else out
 
-    if output is not None and (problem := output_path_problem(output)) is not None:
-        print(f"error: {problem}", file=err)
-        return EXIT_USAGE
+    for path, flag in ((output, "--output"), (save_model, "--save-model")):
+        if path is not None and (problem := output_path_problem(path, flag)) is not None:
+            print(f"error: {problem}", file=err)
+            return EXIT_USAGE
+    if metrics_jsonl is not None and not jsonl_to_stdout:
+        problem = output_path_problem(metrics_jsonl, "--metrics-jsonl")
+        if problem is not None:
+            print(f"error: {problem}", file=err)
+            return EXIT_USAGE
     try:
         logger = setup_logging(config["logging"]["level"], config["logging"]["file"])
     except OSError as exc:
@@ -96,15 +99,40 @@ def run_headless(
         return EXIT_USAGE
 
     control = RunControl()
-    progress = make_progress(out, quiet=quiet)
     failures: list[RunFailed] = []
+    listeners: list[Any] = []
 
     def on_event(event: RunEvent) -> None:
         if isinstance(event, RunFailed):
             failures.append(event)
-        progress(event)
+        for listener in listeners:
+            listener(event)
 
     runner = NetworkRunner(config, task, on_event=on_event, control=control, logger=logger)
+    try:
+        runner.prepare()  # bad data is a usage error, reported before any training
+    except ConfigError as exc:
+        print(str(exc), file=err)
+        return EXIT_USAGE
+    except DataSourceError as exc:
+        logger.error("data error: %s", exc)
+        print(f"error: {exc}", file=err)
+        return EXIT_USAGE
+    except Exception as exc:  # a bug guard: a message, never a traceback
+        logger.exception("preparing the run failed")
+        print(f"error: cannot prepare the run: {type(exc).__name__}: {exc}", file=err)
+        return EXIT_RUN_FAILED
+
+    stream: MetricsStream | None = None
+    if metrics_jsonl is not None:
+        try:
+            stream = MetricsStream.open(metrics_jsonl, out)
+        except OSError as exc:
+            print(f"error: --metrics-jsonl {os.fspath(metrics_jsonl)}: {exc}", file=err)
+            return EXIT_USAGE
+        listeners.append(stream)
+    progress = make_progress(human, quiet=quiet)
+    listeners.append(progress)
     try:
         with _stop_on_sigint(control):
             results = runner.run()
@@ -115,8 +143,36 @@ def run_headless(
     finally:
         progress.close()
 
+    if stream is not None:
+        stream.write_result(results)
+        stream.close()
+        if stream.error is not None:
+            print(f"warning: --metrics-jsonl: writing stopped: {stream.error}", file=err)
+
     reason = failures[-1].reason if failures else None
-    return _report(results, reason, output, expectations, logger, out, err)
+    code = _report(results, reason, output, expectations, logger, human, err)
+    if save_model is None:
+        return code
+    if results.get("status") == "error":
+        print(f"error: --save-model {os.fspath(save_model)}: not saved: the run failed", file=err)
+    elif not _save_model(runner, save_model, human, err) and code == EXIT_OK:
+        code = EXIT_RUN_FAILED
+    return code
+
+
+def _save_model(
+    runner: NetworkRunner, path: str | os.PathLike[str], human: TextIO, err: TextIO
+) -> bool:
+    try:
+        written = runner.save_model(path)
+    except SaveModelError as exc:
+        print(f"error: --save-model {os.fspath(path)}: {exc}", file=err)
+        return False
+    except OSError as exc:
+        print(f"error: cannot save the model to {os.fspath(path)}: {exc}", file=err)
+        return False
+    print(f"model saved to {os.fspath(written)}", file=human, flush=True)
+    return True
 
 
 def _report(
@@ -141,7 +197,7 @@ def _report(
     if status == "interrupted":
         print("interrupted: the run was stopped by Ctrl+C", file=err)
         return EXIT_INTERRUPTED
-    if failure_reason is not None or status != "completed":
+    if failure_reason is not None or status not in SUCCESSFUL_STATUSES:
         print(f"error: {failure_reason or f'the run ended with status {status!r}'}", file=err)
         return EXIT_RUN_FAILED
 

@@ -62,7 +62,8 @@ def should_report(epoch: int, epochs: int) -> bool:
 
 
 def format_metrics(event: EpochEnded) -> str:
-    """The epoch's metrics under their Keras history names, e.g. ``loss 0.5123  accuracy 0.81``."""
+    """The epoch's metrics under their Keras history names, e.g. ``loss 0.5123  accuracy 0.81``,
+    then the learning rate when the runner reported it (``lr 0.01``)."""
     score = "accuracy" if event.accuracy is not None else "r2"
     pairs = (
         ("loss", event.loss),
@@ -70,7 +71,10 @@ def format_metrics(event: EpochEnded) -> str:
         ("val_loss", event.val_loss),
         (f"val_{score}", event.val_score),
     )
-    return "  ".join(f"{name} {value:.4f}" for name, value in pairs if value is not None)
+    text = "  ".join(f"{name} {value:.4f}" for name, value in pairs if value is not None)
+    if event.learning_rate is not None:
+        text += f"  lr {event.learning_rate:.3g}"
+    return text
 
 
 def format_epoch_line(event: EpochEnded) -> str:
@@ -81,7 +85,10 @@ def format_epoch_line(event: EpochEnded) -> str:
 
 def layer_sizes(event: RunStarted) -> list[int]:
     """Input width followed by each layer's output width, e.g. ``[20, 128, 64, 32, 3]``."""
-    sizes = [int(event.config["data"]["n_features"])]
+    n_features = event.n_features
+    if n_features is None:  # an event from before the data decided the inputs
+        n_features = int(event.config["data"]["n_features"])
+    sizes = [int(n_features)]
     for layer in event.layers:
         numbers = re.findall(r"\d+", layer.output_shape)
         if numbers:
@@ -90,13 +97,31 @@ def layer_sizes(event: RunStarted) -> list[int]:
 
 
 def format_header(event: RunStarted) -> str:
-    """The line shown before training: task, architecture, parameters, loss, data and seed."""
+    """The line shown before training: task, architecture, parameters, loss, optimizer,
+    data and seed, e.g. ``classification: 4 → 16 → 3 · 131 params · loss cross_entropy ·
+    adam(lr=0.01, β1=0.9, β2=0.999) · 100 epochs · iris 120 train / 30 test · seed 42``.
+    """
     architecture = " → ".join(str(size) for size in layer_sizes(event))
-    return (
-        f"{event.task}: {architecture} · {event.parameter_count:,} params · "
-        f"loss {event.loss} · lr {event.learning_rate:g} · {event.epochs} epochs · "
-        f"{event.n_train} train / {event.n_test} test · seed {event.seed}"
-    )
+    source = "" if event.data_source == "synthetic" else f"{event.data_source} "
+    optimizer = event.optimizer
+    if optimizer == "sgd":  # an event without the optimizer's description
+        optimizer = f"lr {event.learning_rate:g}"
+    parts = [
+        f"{event.task}: {architecture}",
+        f"{event.parameter_count:,} params",
+        f"loss {event.loss}",
+        optimizer,
+    ]
+    if event.lr_schedule != "constant":
+        parts.append(f"lr schedule {event.lr_schedule}")
+    if event.early_stopping is not None:
+        parts.append(f"early stopping on {event.early_stopping}")
+    parts += [
+        f"{event.epochs} epochs",
+        f"{source}{event.n_train} train / {event.n_test} test",
+        f"seed {event.seed}",
+    ]
+    return " · ".join(parts)
 
 
 def format_summary(results: Mapping[str, Any], results_path: str | os.PathLike[str] | None) -> str:
@@ -107,7 +132,8 @@ def format_summary(results: Mapping[str, Any], results_path: str | os.PathLike[s
         results_path: where it was written, or ``None``.
 
     Returns:
-        One or two lines (no trailing newline).
+        One to three lines (no trailing newline): the summary, why an
+        early-stopped run stopped, and where the results were written.
     """
     status = str(results.get("status", "completed"))
     epochs_planned = results.get("config", {}).get("training", {}).get("epochs")
@@ -129,6 +155,8 @@ def format_summary(results: Mapping[str, Any], results_path: str | os.PathLike[s
     if samples_per_s is not None:
         parts.append(f"{samples_per_s:,.0f} samples/s")
     summary = " · ".join(parts)
+    if status == "early_stopped" and results.get("stop_message"):
+        summary += f"\n{results['stop_message']}"
     if results_path is not None:
         summary += f"\nresults written to {os.fspath(results_path)}"
     return summary

@@ -90,6 +90,129 @@ BAD_CONFIGS: list[tuple[str, str, str]] = [
         "network.output_activation",
     ),
     ("linear_output", "network:\n  output_activation: linear\n", "network.output_activation"),
+    # Data sources (issue 5 and 6).
+    ("unknown_source", "data:\n  source: irs\n", "data.source: must be one of synthetic, csv"),
+    ("source_near_miss", "data:\n  source: spirals\n", "did you mean 'spiral'?"),
+    (
+        "csv_without_path",
+        "data:\n  source: csv\n  target: price\n",
+        "data.path: is required when data.source is csv",
+    ),
+    (
+        "csv_without_target",
+        "data:\n  source: csv\n  path: houses.csv\n",
+        "data.target: is required when data.source is csv",
+    ),
+    ("csv_path_is_empty", 'data:\n  source: csv\n  path: ""\n  target: y\n', "data.path"),
+    (
+        "features_is_a_name",
+        "data:\n  source: csv\n  path: a.csv\n  target: y\n  features: x1\n",
+        "data.features: must be a list of column names",
+    ),
+    (
+        "features_repeat_a_column",
+        "data:\n  source: csv\n  path: a.csv\n  target: y\n  features: [a, a]\n",
+        "data.features: lists 'a' more than once",
+    ),
+    (
+        "features_include_the_target",
+        "data:\n  source: csv\n  path: a.csv\n  target: y\n  features: [a, y]\n",
+        "data.features: lists the target column 'y'",
+    ),
+    (
+        "noise_above_half",
+        "data:\n  noise: 0.7\n",
+        "data.noise: must be a number from 0 to 0.5, got 0.7",
+    ),
+    ("noise_negative", "data:\n  noise: -0.1\n", "data.noise"),
+    (
+        "planar_source_with_too_few_samples",
+        "data:\n  source: circles\n  n_samples: 5\n",
+        "data.n_samples: must be at least 10 for data.source circles",
+    ),
+    (
+        "spiral_with_more_classes_than_pairs",
+        "data:\n  source: spiral\n  n_samples: 10\n  n_classes: 6\n",
+        "data.n_classes: spiral needs at least 2 samples per class",
+    ),
+    (
+        "sigmoid_with_iris",
+        "data:\n  source: iris\nnetwork:\n  output_activation: sigmoid\n",
+        "data.source iris has 3; use softmax",
+    ),
+    # Optimizers, regularisation and schedules (issue 5).
+    ("unknown_optimizer", "training:\n  optimizer: adm\n", "did you mean 'adam'?"),
+    (
+        "momentum_of_one",
+        "training:\n  momentum: 1.0\n",
+        "training.momentum: must be a number in [0, 1), got 1.0",
+    ),
+    ("momentum_negative", "training:\n  momentum: -0.5\n", "training.momentum"),
+    (
+        "nesterov_without_momentum",
+        "training:\n  nesterov: true\n",
+        "training.nesterov: needs training.momentum above 0",
+    ),
+    ("nesterov_is_text", "training:\n  nesterov: sometimes\n", "training.nesterov"),
+    ("beta1_of_one", "training:\n  beta1: 1\n", "training.beta1: must be a number in [0, 1)"),
+    ("beta2_negative", "training:\n  beta2: -0.1\n", "training.beta2"),
+    ("epsilon_zero", "training:\n  epsilon: 0\n", "training.epsilon: must be a positive number"),
+    ("l2_negative", "training:\n  l2: -1e-4\n", "training.l2: must be a number of at least 0"),
+    (
+        "gradient_clip_norm_zero",
+        "training:\n  gradient_clip_norm: 0\n",
+        "training.gradient_clip_norm: must be a positive number or null, got 0",
+    ),
+    ("unknown_lr_schedule", "training:\n  lr_schedule: plateu\n", "did you mean 'plateau'?"),
+    (
+        "lr_decay_zero",
+        "training:\n  lr_decay: 0\n",
+        "training.lr_decay: must be a number in (0, 1]",
+    ),
+    ("lr_decay_above_one", "training:\n  lr_decay: 1.5\n", "training.lr_decay"),
+    (
+        "plateau_that_never_lowers_the_rate",
+        "training:\n  lr_schedule: plateau\n  lr_decay: 1\n",
+        "training.lr_decay: must be below 1 for lr_schedule plateau",
+    ),
+    ("lr_step_epochs_zero", "training:\n  lr_step_epochs: 0\n", "training.lr_step_epochs"),
+    ("lr_patience_is_float", "training:\n  lr_patience: 2.5\n", "training.lr_patience"),
+    (
+        "min_learning_rate_above_learning_rate",
+        "training:\n  learning_rate: 0.01\n  min_learning_rate: 0.1\n",
+        "training.min_learning_rate: must be below training.learning_rate 0.01",
+    ),
+    # The nested early_stopping mapping.
+    (
+        "early_stopping_is_a_flag",
+        "training:\n  early_stopping: true\n",
+        "training.early_stopping: must be a mapping of keys (enabled, patience",
+    ),
+    (
+        "early_stopping_unknown_key",
+        "training:\n  early_stopping:\n    patiense: 3\n",
+        "training.early_stopping.patiense: unknown key (did you mean 'patience'?) (line 3)",
+    ),
+    (
+        "early_stopping_patience_negative",
+        "training:\n  early_stopping:\n    enabled: true\n    patience: -1\n",
+        "training.early_stopping.patience: must be a non-negative integer, got -1",
+    ),
+    (
+        "early_stopping_unknown_monitor",
+        "training:\n  early_stopping:\n    monitor: val_los\n",
+        "did you mean 'val_loss'?",
+    ),
+    (
+        "early_stopping_negative_min_delta",
+        "training:\n  early_stopping:\n    min_delta: -1\n",
+        "training.early_stopping.min_delta",
+    ),
+    (
+        "early_stopping_key_given_twice",
+        "training:\n  early_stopping:\n    patience: 3\n    patience: 4\n",
+        "training.early_stopping.patience: is given twice (lines 3 and 4)",
+    ),
     # Not a config at all.
     ("yaml_syntax_error", "training:\n  epochs: 5\n  batch_size: [32\n", "line"),
     ("yaml_tab_indent", "training:\n\tepochs: 5\n", "line 2"),

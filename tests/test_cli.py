@@ -43,6 +43,10 @@ RESULT_KEYS = {
     "wall_time_s",
     "samples_per_s",
     "seed",
+    "stop_message",
+    "data",
+    "best_epoch",
+    "diagnostics",
 }
 
 # Learnable in well under a second, with margin above the asserted metrics.
@@ -92,6 +96,8 @@ def test_python_dash_m_version(run_nntui: RunNntui) -> None:
         (["--output", "r.json"], "--output"),
         (["--quiet"], "--quiet"),
         (["--expect", "loss<1"], "--expect"),
+        (["--save-model", "m.npz"], "--save-model"),
+        (["--metrics-jsonl", "-"], "--metrics-jsonl"),
     ],
 )
 def test_headless_only_options_without_headless_are_usage_errors(
@@ -222,7 +228,13 @@ def test_headless_classification_writes_results_with_good_metrics(
     assert set(results) >= RESULT_KEYS
     assert results["status"] == "completed"
     assert results["task"] == "classification"
-    assert set(results["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert set(results["history"]) == {
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+        "learning_rate",
+    }
     assert len(results["history"]["loss"]) == results["epochs_completed"] == 30
     assert results["architecture"]["layer_sizes"] == [8, 16, 3]
     assert results["test"]["accuracy"] >= 0.85
@@ -240,7 +252,7 @@ def test_headless_regression_writes_results_with_good_metrics(
     results = read_results(tmp_path / "r.json")
     assert set(results) >= RESULT_KEYS
     assert results["task"] == "regression"
-    assert set(results["history"]) == {"loss", "r2", "val_loss", "val_r2"}
+    assert set(results["history"]) == {"loss", "r2", "val_loss", "val_r2", "learning_rate"}
     assert results["architecture"]["layer_sizes"] == [8, 16, 1]
     assert results["test"]["r2"] >= 0.8
 
@@ -389,3 +401,236 @@ def test_headless_never_imports_textual(
     done = python_in_repo(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("textual-free")
+
+
+# -- data sources, the task, saved models (issue 5) ----------------------------------------------
+
+IRIS = {
+    "data.source": "iris",
+    "network.hidden_layers": [16],
+    "network.hidden_activations": ["tanh"],
+    "training.epochs": 60,
+    "training.learning_rate": 0.05,
+    "training.batch_size": 16,
+}
+
+GOOD_CSV = "a,b,label\n" + "".join(
+    f"{i},{(i * 7) % 5},{'yes' if i % 2 else 'no'}\n" for i in range(12)
+)
+
+# (test id, csv text or None for a missing file, config overrides, substring of the message)
+BAD_CSV_CASES: list[tuple[str, str | None, dict[str, Any], str]] = [
+    ("missing_file", None, {}, "data file not found: data.csv"),
+    ("empty_file", "", {}, "data.csv: file is empty"),
+    (
+        "missing_target",
+        "a,b,lable\n1,2,x\n3,4,y\n5,6,x\n7,8,y\n",
+        {},
+        "target column 'label' not in data.csv; columns: a, b, lable (did you mean 'lable'?)",
+    ),
+    (
+        "non_numeric_value",
+        "a,b,label\n1,2,x\n3,four,y\n5,6,x\n7,8,y\n",
+        {},
+        "data.csv: row 3, column 'b': not a number: 'four'",
+    ),
+    ("ragged_row", "a,b,label\n1,2,x\n3,y\n5,6,x\n7,8,y\n", {}, "row 3 has 2 fields, header has 3"),
+    (
+        "one_class",
+        "a,b,label\n1,2,x\n3,4,x\n5,6,x\n7,8,x\n",
+        {},
+        "target column 'label' has only one class ('x')",
+    ),
+    (
+        "unknown_feature",
+        GOOD_CSV,
+        {"data.features": ["a", "c"]},
+        "feature column 'c' not in data.csv",
+    ),
+    (
+        "text_target_for_regression",
+        GOOD_CSV,
+        {"--task": "regression"},
+        "data.csv: row 2, column 'label': not a number: 'no'",
+    ),
+]
+
+
+def csv_config(
+    tiny_config_file: ConfigFactory, tmp_path: Path, text: str | None, overrides: dict[str, Any]
+) -> Path:
+    if text is not None:
+        (tmp_path / "data.csv").write_text(text)
+    settings = {"data.source": "csv", "data.path": "data.csv", "data.target": "label"}
+    settings.update({key: value for key, value in overrides.items() if not key.startswith("--")})
+    return tiny_config_file(settings, name="csv.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "overrides", "expected"),
+    [case[1:] for case in BAD_CSV_CASES],
+    ids=[case[0] for case in BAD_CSV_CASES],
+)
+def test_bad_csv_data_exits_2_with_the_engines_message(
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    text: str | None,
+    overrides: dict[str, Any],
+    expected: str,
+) -> None:
+    config = csv_config(tiny_config_file, tmp_path, text, overrides)
+    task = ["--task", overrides["--task"]] if "--task" in overrides else []
+    assert main(["--headless", "--config", str(config), "--output", "r.json", *task]) == 2
+    captured = capsys.readouterr()
+    assert expected in captured.err
+    assert "Traceback" not in captured.err
+    assert "epoch" not in captured.out  # nothing trained
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_bad_csv_data_in_a_real_process_has_no_traceback(
+    tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
+) -> None:
+    text = "a,b,label\n1,2,x\n3,four,y\n5,6,x\n7,8,y\n"
+    config = csv_config(tiny_config_file, tmp_path, text, {})
+    done = run_nntui("--headless", "--config", str(config))
+    assert done.returncode == 2
+    assert "data.csv: row 3, column 'b': not a number: 'four'" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_good_csv_trains_with_its_class_names(
+    tiny_config_file: ConfigFactory, tmp_path: Path
+) -> None:
+    config = csv_config(tiny_config_file, tmp_path, GOOD_CSV, {"training.epochs": 3})
+    assert main(["--headless", "--quiet", "--config", str(config), "--output", "r.json"]) == 0
+    results = read_results(tmp_path / "r.json")
+    assert results["data"]["class_names"] == ["no", "yes"]
+    assert results["data"]["feature_names"] == ["a", "b"]
+    assert results["architecture"]["layer_sizes"] == [2, 16, 2]
+
+
+def test_the_monitor_is_not_opened_on_bad_data(
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    fake_app = types.ModuleType("nntui.tui.app")
+    fake_app.run_app = lambda loaded, *, task: pytest.fail("the monitor opened")  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "nntui.tui.app", fake_app)
+    config = csv_config(tiny_config_file, tmp_path, None, {})
+    assert main(["--config", str(config)]) == 2
+    assert "data file not found: data.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("source", "task", "expected"),
+    [
+        ("bump", "classification", "data.source: bump is regression data"),
+        ("plane", "classification", "data.source: plane is regression data"),
+        ("iris", "regression", "data.source: iris is classification data"),
+        ("spiral", "regression", "data.source: spiral is classification data"),
+    ],
+)
+def test_a_task_the_data_cannot_serve_exits_2(
+    tiny_config_file: ConfigFactory,
+    capsys: pytest.CaptureFixture[str],
+    source: str,
+    task: str,
+    expected: str,
+) -> None:
+    config = tiny_config_file({"data.source": source}, name="src.yaml")
+    assert main(["--headless", "--config", str(config), "--task", task]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"{config}: {expected}, so --task {task} cannot use it")
+    assert "Traceback" not in err
+
+
+def test_without_task_the_source_decides(tiny_config_file: ConfigFactory, tmp_path: Path) -> None:
+    config = tiny_config_file(
+        {"data.source": "plane", "data.n_samples": 100, "training.epochs": 2}, name="p.yaml"
+    )
+    assert main(["--headless", "--quiet", "--config", str(config), "--output", "r.json"]) == 0
+    results = read_results(tmp_path / "r.json")
+    assert results["task"] == "regression"
+    assert results["architecture"]["layer_sizes"] == [2, 16, 1]
+
+
+def test_expect_names_follow_the_resolved_task(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tiny_config_file({"data.source": "bump"}, name="b.yaml")
+    assert main(["--headless", "--config", str(config), "--expect", "test_accuracy>0"]) == 2
+    assert "unknown metric 'test_accuracy'" in capsys.readouterr().err
+
+
+def test_save_model_of_a_diverged_run_exits_1_and_says_so(
+    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(tiny_config_file(DIVERGENT))
+    args = ["--headless", "--task", "regression", "--config", config, "--save-model", "m.npz"]
+    assert main(args) == 1
+    err = capsys.readouterr().err
+    assert "--save-model m.npz: the run diverged" in err
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_an_unwritable_save_model_path_exits_2_before_training(
+    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file.txt").write_text("x")
+    config = str(tiny_config_file())
+    target = str(tmp_path / "file.txt" / "m.npz")
+    assert main(["--headless", "--config", config, "--save-model", target]) == 2
+    captured = capsys.readouterr()
+    assert "--save-model" in captured.err
+    assert "epoch" not in captured.out
+
+
+def test_early_stopping_run_exits_0_and_explains_why_it_stopped(
+    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tiny_config_file(
+        {
+            "training.epochs": 50,
+            "training.learning_rate": 1e-6,
+            "training.early_stopping": {"enabled": True, "patience": 2, "min_delta": 0.01},
+        }
+    )
+    assert main(["--headless", "--config", str(config), "--output", "r.json"]) == 0
+    out = capsys.readouterr().out
+    assert "early_stopped · 3/50 epochs" in out
+    assert "early stopping: val_loss did not improve by 0.01 for 2 epochs" in out
+    assert read_results(tmp_path / "r.json")["best_epoch"] == 1
+
+
+def test_iris_through_the_real_command_then_predict_with_the_saved_model(
+    tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
+) -> None:
+    tiny_config_file(IRIS)
+    done = run_nntui(
+        "--headless",
+        "--save-model",
+        "models/iris.npz",
+        "--output",
+        "results.json",
+        "--expect",
+        "test_accuracy>=0.9",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "model saved to models/iris.npz" in done.stdout
+    results = read_results(tmp_path / "results.json")
+    assert results["data"]["source"] == "iris"
+    assert results["test"]["accuracy"] >= 0.9
+
+    iris_csv = Path(__file__).resolve().parents[1] / "nntui" / "data" / "iris.csv"
+    predicted = run_nntui("predict", "--model", "models/iris.npz", "--input", str(iris_csv))
+    assert predicted.returncode == 0, predicted.stderr
+    header, *rows = [line.split(",") for line in predicted.stdout.splitlines()]
+    assert header == ["predicted_class", "p_setosa", "p_versicolor", "p_virginica"]
+    species = [line.rsplit(",", 1)[1] for line in iris_csv.read_text().splitlines()[1:]]
+    assert len(rows) == len(species) == 150
+    correct = sum(row[0] == truth for row, truth in zip(rows, species, strict=True))
+    assert correct / 150 >= 0.9

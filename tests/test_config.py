@@ -25,11 +25,20 @@ from nntui.config import (
     network_layer_sizes,
     output_head,
     parse_config_text,
+    resolve_task,
     save_config,
     validate_config,
     with_overrides,
 )
-from nntui.config_schema import DTYPES, LOG_LEVELS
+from nntui.config_schema import (
+    DATA_SOURCES,
+    DOTTED_KEYS,
+    DTYPES,
+    LOG_LEVELS,
+    LR_SCHEDULES,
+    MONITORS,
+    OPTIMIZERS,
+)
 from nntui.nn.activations import ACTIVATIONS
 from nntui.nn.initializers import INITIALIZERS
 
@@ -171,8 +180,49 @@ def test_shipped_default_matches_the_documented_keys() -> None:
         "batch_size": 32,
         "dtype": "float64",
         "shuffle": True,
+        "optimizer": "sgd",
+        "momentum": 0.0,
+        "nesterov": False,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "epsilon": 1e-8,
+        "l2": 0.0,
+        "gradient_clip_norm": None,
+        "lr_schedule": "constant",
+        "lr_decay": 0.5,
+        "lr_step_epochs": 10,
+        "lr_patience": 5,
+        "min_learning_rate": 0.0,
+        "early_stopping": {
+            "enabled": False,
+            "patience": 10,
+            "min_delta": 0.0,
+            "monitor": "val_loss",
+            "restore_best_weights": True,
+        },
     }
-    assert config["data"]["test_size"] == 0.2
+    assert config["data"] == {
+        "source": "synthetic",
+        "path": None,
+        "target": None,
+        "features": None,
+        "noise": 0.1,
+        "n_samples": 1000,
+        "n_features": 20,
+        "n_classes": 3,
+        "random_seed": 42,
+        "test_size": 0.2,
+    }
+
+
+def test_shipped_config_shows_every_key_with_a_comment() -> None:
+    lines = PACKAGED_DEFAULT.read_text(encoding="utf-8").splitlines()
+    for dotted in DOTTED_KEYS:
+        key = dotted.rsplit(".", 1)[-1]
+        indent = "    " if dotted.count(".") == 2 else "  "
+        [line] = [line for line in lines if line.startswith(f"{indent}{key}:")]
+        assert "  # " in line, line
+    assert any(line.startswith("  early_stopping:  ") and "#" in line for line in lines)
 
 
 def test_default_config_is_a_fresh_copy() -> None:
@@ -343,24 +393,55 @@ valid_configs = st.fixed_dictionaries(
         "batch_size": st.integers(1, 10**5),
         "dtype": st.sampled_from(DTYPES),
         "shuffle": st.booleans(),
+        "source": st.sampled_from(DATA_SOURCES),
+        "path": st.none() | st.text(min_size=1).filter(str.strip),
+        "target": st.none() | st.text(min_size=1).filter(str.strip),
+        "features": st.none()
+        | st.lists(st.sampled_from(["a", "b", "c d", "1"]), min_size=1, unique=True),
+        "noise": st.floats(0.0, 0.5),
+        "optimizer": st.sampled_from(OPTIMIZERS),
+        "momentum": st.floats(0.0, 0.999),
+        "nesterov": st.booleans(),
+        "betas": st.tuples(st.floats(0.0, 0.9999), st.floats(0.0, 0.9999)),
+        "epsilon": st.floats(1e-12, 1.0),
+        "l2": st.floats(0.0, 10.0),
+        "clip": st.none() | st.floats(1e-6, 1e6),
+        "lr_schedule": st.sampled_from(LR_SCHEDULES),
+        "lr_decay": st.floats(1e-6, 0.999),
+        "lr_ints": st.tuples(st.integers(1, 10**4), st.integers(0, 10**4)),
+        "stopping": st.fixed_dictionaries(
+            {
+                "enabled": st.booleans(),
+                "patience": st.integers(0, 10**4),
+                "min_delta": st.floats(0.0, 1.0),
+                "monitor": st.sampled_from(MONITORS),
+                "restore_best_weights": st.booleans(),
+            }
+        ),
     }
 )
 
 
 def build_config(values: dict[str, Any]) -> dict[str, Any]:
+    csv = values["source"] == "csv"
     return {
         "logging": {"level": values["level"], "file": values["file"]},
         "data": {
+            "source": values["source"],
+            "path": values["path"] or "data.csv" if csv else values["path"],
+            "target": values["target"] or "y" if csv else values["target"],
+            "features": None if csv else values["features"],
+            "noise": values["noise"],
             "n_samples": values["n_samples"],
             "n_features": values["n_features"],
-            "n_classes": 2 if values["head"] == "sigmoid" else values["n_classes"],
+            "n_classes": 2 if values["head"] == "sigmoid" else min(values["n_classes"], 10),
             "random_seed": values["random_seed"],
             "test_size": values["test_size"],
         },
         "network": {
             "hidden_layers": [size for size, _ in values["layers"]],
             "hidden_activations": [name for _, name in values["layers"]],
-            "output_activation": values["head"],
+            "output_activation": "softmax" if values["source"] == "iris" else values["head"],
             "weight_init": values["weight_init"],
         },
         "training": {
@@ -369,6 +450,20 @@ def build_config(values: dict[str, Any]) -> dict[str, Any]:
             "batch_size": values["batch_size"],
             "dtype": values["dtype"],
             "shuffle": values["shuffle"],
+            "optimizer": values["optimizer"],
+            "momentum": values["momentum"],
+            "nesterov": values["nesterov"] and values["momentum"] > 0,
+            "beta1": values["betas"][0],
+            "beta2": values["betas"][1],
+            "epsilon": values["epsilon"],
+            "l2": values["l2"],
+            "gradient_clip_norm": values["clip"],
+            "lr_schedule": values["lr_schedule"],
+            "lr_decay": values["lr_decay"],
+            "lr_step_epochs": values["lr_ints"][0],
+            "lr_patience": values["lr_ints"][1],
+            "min_learning_rate": values["learning_rate"] / 2,
+            "early_stopping": values["stopping"],
         },
     }
 
@@ -465,3 +560,188 @@ def test_env_example_uncommented_overrides_both_keys(tmp_path: Path) -> None:
     write(tmp_path / ".env", "\n".join(assignments) + "\n")
     data = load_config(environ=NO_ENV, cwd=tmp_path).data
     assert (data["logging"]["level"], data["data"]["random_seed"]) == ("DEBUG", 7)
+
+
+# --- The nested early_stopping mapping -----------------------------------------------------
+
+
+def test_a_partial_group_takes_defaults_for_its_other_keys() -> None:
+    config = parse_config_text("training:\n  early_stopping:\n    enabled: true\n")
+    assert config["training"]["early_stopping"] == {
+        **default_config()["training"]["early_stopping"],
+        "enabled": True,
+    }
+
+
+def test_an_empty_group_keeps_its_defaults() -> None:
+    assert parse_config_text("training:\n  early_stopping:\n") == default_config()
+
+
+def test_problems_inside_a_group_carry_their_line_and_dotted_key() -> None:
+    text = "training:\n  early_stopping:\n    enabled: maybe\n    patience: -2\n  epochs: 0\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config_text(text)
+    assert [(p.key, p.line) for p in caught.value.problems] == [
+        ("training.early_stopping.enabled", 3),
+        ("training.early_stopping.patience", 4),
+        ("training.epochs", 5),
+    ]
+
+
+def test_an_inner_key_outside_its_group_points_into_the_group() -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_config_text("training:\n  restore_best_weights: false\n")
+    assert "did you mean 'training.early_stopping.restore_best_weights'" in str(caught.value)
+
+
+def test_with_overrides_sets_a_key_inside_a_group() -> None:
+    config = with_overrides(
+        default_config(),
+        {"training.early_stopping.patience": "3", "training.early_stopping.enabled": True},
+    )
+    stopping = config["training"]["early_stopping"]
+    assert (stopping["patience"], stopping["enabled"], stopping["monitor"]) == (3, True, "val_loss")
+
+
+def test_with_overrides_merges_a_mapping_into_a_group() -> None:
+    base = with_overrides(default_config(), {"training.early_stopping.patience": 4})
+    config = with_overrides(base, {"training.early_stopping": {"enabled": True}})
+    assert config["training"]["early_stopping"]["patience"] == 4
+    assert config["training"]["early_stopping"]["enabled"] is True
+
+
+def test_typed_null_clears_an_optional_key() -> None:
+    clipped = with_overrides(default_config(), {"training.gradient_clip_norm": "1.5"})
+    assert clipped["training"]["gradient_clip_norm"] == 1.5
+    cleared = with_overrides(clipped, {"training.gradient_clip_norm": "null"})
+    assert cleared["training"]["gradient_clip_norm"] is None
+
+
+def test_dump_config_writes_the_group_indented_under_its_key() -> None:
+    config = with_overrides(
+        default_config(),
+        {"training.early_stopping.enabled": True, "training.early_stopping.monitor": "loss"},
+    )
+    text = dump_config(config, comments=False)
+    assert "  early_stopping:\n    enabled: true\n    patience: 10\n" in text
+    assert parse_config_text(text) == config
+
+
+def test_every_problem_names_its_key_across_sections_and_groups() -> None:
+    text = (
+        "data:\n  source: csv\n"
+        "training:\n  nesterov: true\n  early_stopping:\n    monitor: accuracy\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        parse_config_text(text)
+    assert {p.key for p in caught.value.problems} == {
+        "data.path",
+        "data.target",
+        "training.nesterov",
+    }
+
+
+# --- Data sources and the task -------------------------------------------------------------
+
+
+def config_with(**values: Any) -> dict[str, Any]:
+    return with_overrides(
+        default_config(), {key.replace("__", "."): value for key, value in values.items()}
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "requested", "expected"),
+    [
+        ("synthetic", None, "classification"),
+        ("synthetic", "regression", "regression"),
+        ("iris", None, "classification"),
+        ("circles", None, "classification"),
+        ("spiral", "classification", "classification"),
+        ("plane", None, "regression"),
+        ("bump", "regression", "regression"),
+    ],
+)
+def test_resolve_task_follows_the_source(source: str, requested: str | None, expected: str) -> None:
+    assert resolve_task(config_with(data__source=source), requested) == expected
+
+
+def test_resolve_task_for_csv_defaults_to_classification_and_allows_regression() -> None:
+    config = config_with(data__source="csv", data__path="a.csv", data__target="y")
+    assert resolve_task(config, None) == "classification"
+    assert resolve_task(config, "regression") == "regression"
+
+
+@pytest.mark.parametrize(
+    ("source", "requested"),
+    [
+        ("bump", "classification"),
+        ("plane", "classification"),
+        ("iris", "regression"),
+        ("spiral", "regression"),
+        ("xor", "regression"),
+    ],
+)
+def test_a_task_the_source_cannot_serve_is_a_config_error(source: str, requested: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        resolve_task(config_with(data__source=source), requested, source="my.yaml")
+    message = str(caught.value)
+    assert message.startswith(f"my.yaml: data.source: {source} is ")
+    assert f"--task {requested} cannot use it" in message
+
+
+def test_an_unknown_requested_task_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="--task: must be one of classification, regression"):
+        resolve_task(default_config(), "clustering")
+
+
+@pytest.mark.parametrize(
+    ("monitor", "task"), [("val_r2", "classification"), ("val_accuracy", "regression")]
+)
+def test_early_stopping_on_a_metric_the_task_lacks_is_a_config_error(
+    monitor: str, task: str
+) -> None:
+    config = config_with(
+        training__early_stopping__enabled=True, training__early_stopping__monitor=monitor
+    )
+    with pytest.raises(ConfigError) as caught:
+        resolve_task(config, task)
+    assert f"training.early_stopping.monitor: {monitor} is not measured in a {task} run" in str(
+        caught.value
+    )
+
+
+def test_a_disabled_early_stopping_monitor_is_not_checked() -> None:
+    config = config_with(training__early_stopping__monitor="val_r2")
+    assert resolve_task(config, "classification") == "classification"
+
+
+@pytest.mark.parametrize(
+    ("source", "classes"), [("iris", 3), ("circles", 2), ("xor", 2), ("spiral", 3)]
+)
+def test_output_head_knows_the_classes_of_built_in_sources(source: str, classes: int) -> None:
+    assert output_head(config_with(data__source=source), "classification") == (
+        classes,
+        "softmax",
+        "cross_entropy",
+    )
+
+
+def test_output_head_takes_the_data_class_count_for_csv() -> None:
+    config = config_with(data__source="csv", data__path="a.csv", data__target="y")
+    assert output_head(config, "classification", n_classes=5)[0] == 5
+    with pytest.raises(ValueError, match="pass n_classes"):
+        output_head(config, "classification")
+    assert network_layer_sizes(config, 4, "classification", 2)[0] == [4, 128, 64, 32, 2]
+
+
+def test_sigmoid_head_works_for_two_class_planar_sources_whatever_n_classes_says() -> None:
+    config = config_with(
+        data__source="circles", data__n_classes=5, network__output_activation="sigmoid"
+    )
+    assert output_head(config, "classification") == (1, "sigmoid", "binary_cross_entropy")
+
+
+def test_regression_sources_ignore_the_classification_head() -> None:
+    config = config_with(data__source="bump", network__output_activation="sigmoid")
+    assert output_head(config, resolve_task(config, None)) == (1, "linear", "mse")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
@@ -131,6 +132,42 @@ def test_header_names_task_architecture_params_and_loss() -> None:
         assert part in header
 
 
+def test_header_names_the_optimizer_schedule_stopping_and_data_source() -> None:
+    event = dataclasses.replace(
+        started(),
+        n_features=4,
+        optimizer="adam(lr=0.001, β1=0.9, β2=0.999)",
+        lr_schedule="plateau(×0.5 after 5 epochs without val_loss gain)",
+        early_stopping="val_loss, patience 10",
+        data_source="iris",
+        n_train=120,
+        n_test=30,
+    )
+    assert format_header(event) == (
+        "classification: 4 → 128 → 3 · 3,075 params · loss cross_entropy · "
+        "adam(lr=0.001, β1=0.9, β2=0.999) · "
+        "lr schedule plateau(×0.5 after 5 epochs without val_loss gain) · "
+        "early stopping on val_loss, patience 10 · 100 epochs · iris 120 train / 30 test · "
+        "seed 42"
+    )
+
+
+def test_epoch_line_shows_the_learning_rate_when_reported() -> None:
+    event = dataclasses.replace(epoch_ended(5, 5), extras={"learning_rate": 0.0025})
+    assert format_epoch_line(event).endswith("val_accuracy 0.8000  lr 0.0025")
+
+
+def test_summary_of_an_early_stopped_run_says_why() -> None:
+    results = finished_results("early_stopped") | {
+        "epochs_completed": 23,
+        "stop_message": "early stopping: val_loss did not improve by 0 for 10 epochs; "
+        "best epoch 13 restored",
+    }
+    first, second = format_summary(results, None).splitlines()
+    assert first.startswith("early_stopped · 23/100 epochs")
+    assert second == results["stop_message"]
+
+
 def test_make_progress_picks_the_view_for_the_stream() -> None:
     assert isinstance(make_progress(io.StringIO()), PlainProgress)  # StringIO is no terminal
     assert isinstance(make_progress(io.StringIO(), tty=True), RichProgress)
@@ -211,8 +248,10 @@ def test_regression_metrics_use_r2() -> None:
 
 
 def test_metric_names_match_what_flat_metrics_produces() -> None:
+    history = {"loss": [1.0], "accuracy": [0.5], "val_loss": [1.1], "val_accuracy": [0.4]}
     results = finished_results() | {
-        "history": {"loss": [1.0], "accuracy": [0.5], "val_loss": [1.1], "val_accuracy": [0.4]}
+        "history": history | {"learning_rate": [0.01]},
+        "best_epoch": 1,
     }
     assert set(flat_metrics(results)) == set(metric_names("classification"))
 

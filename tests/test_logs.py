@@ -113,4 +113,6 @@ def test_close_logging_restores_the_logger_defaults(tmp_path: Path) -> None:
     setup_logging("ERROR", tmp_path / "app.log")
     close_logging()
     logger = logging.getLogger(LOGGER_NAME)
-    assert (logger.handlers, logger.level, logger.propagate) == ([], logging.NOTSET, True)
+    # Only the package's own NullHandler (nntui/__init__.py) is left.
+    assert [type(h) for h in logger.handlers] == [logging.NullHandler]
+    assert (logger.level, logger.propagate) == (logging.NOTSET, True)

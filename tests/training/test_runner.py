@@ -32,6 +32,11 @@ RESULT_KEYS = {
     "wall_time_s",
     "samples_per_s",
     "seed",
+    "stop_message",
+    "data",
+    "best_epoch",
+    "best",
+    "diagnostics",
 }
 
 
@@ -100,7 +105,13 @@ def test_results_document_has_documented_keys_and_history() -> None:
     _, results = run_collecting(tiny_config())
 
     assert set(results) >= RESULT_KEYS
-    assert set(results["history"]) == {"loss", "accuracy", "val_loss", "val_accuracy"}
+    assert set(results["history"]) == {
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+        "learning_rate",
+    }
     assert all(len(series) == 6 for series in results["history"].values())
     assert set(results["test"]) == {"loss", "accuracy"}
     assert results["seed"] == 42
@@ -113,7 +124,7 @@ def test_regression_reports_r2_and_uses_a_linear_mse_head() -> None:
     assert events[0].loss == "mse"
     assert events[0].layers[-1].activation == "linear"
     assert results["architecture"]["layer_sizes"][-1] == 1
-    assert set(results["history"]) == {"loss", "r2", "val_loss", "val_r2"}
+    assert set(results["history"]) == {"loss", "r2", "val_loss", "val_r2", "learning_rate"}
     assert set(results["test"]) == {"loss", "r2"}
     assert events[1].r2 is not None and events[1].accuracy is None
 

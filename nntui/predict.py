@@ -1,0 +1,310 @@
+"""``nntui predict``: apply a saved model to the rows of a CSV file.
+
+::
+
+    nntui --headless --config iris.yaml --save-model iris.npz
+    nntui predict --model iris.npz --input flowers.csv --output predictions.csv
+
+The input needs a header row. Its columns are matched to the model's inputs
+by the feature names saved with the model (extra columns, such as the target,
+are ignored; order does not matter); a model saved without feature names takes
+every column in order. The saved normalisation (the training set's mean and
+standard deviation) is applied before the network sees the rows. The output
+has one row per input row:
+
+- classification: ``predicted_class`` (the class name) and one probability
+  column per class, ``p_<class name>``;
+- regression: ``prediction``.
+
+Numbers are written in full precision (Python's shortest exact form), so
+reading them back gives exactly what the network computed.
+
+Exit codes: 0 success, 2 a bad model, input file, column or value, or an
+output path that cannot be written (one clear message, no traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import difflib
+import io
+import math
+import sys
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from nntui.atomic import atomic_write_text
+from nntui.nn.network import NeuralNetwork
+from nntui.nn.serialization import ModelFileError
+from nntui.output_paths import output_path_problem
+
+EXIT_OK = 0
+EXIT_USAGE = 2
+
+
+class PredictError(ValueError):
+    """The model or input cannot be used; the message names the file and what is wrong."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``nntui predict``."""
+    parser = argparse.ArgumentParser(
+        prog="nntui predict",
+        description="Apply a model saved with --save-model to the rows of a CSV file.",
+        epilog="exit codes: 0 success, 2 a bad model, input or output path.",
+    )
+    parser.add_argument("--model", required=True, metavar="PATH", help="the saved model (.npz)")
+    parser.add_argument(
+        "--input", required=True, metavar="PATH", help="CSV with a header row and the inputs"
+    )
+    parser.add_argument(
+        "--output", metavar="PATH", help="write the predictions CSV here (default: stdout)"
+    )
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Run ``nntui predict``.
+
+    Args:
+        argv: the arguments after ``predict``; ``sys.argv[2:]`` when ``None``.
+        stdout: where predictions go without ``--output`` (default ``sys.stdout``).
+        stderr: where problems go (default ``sys.stderr``).
+
+    Returns:
+        The exit code: 0 success, 2 bad model, input or output.
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        args = build_parser().parse_args(sys.argv[2:] if argv is None else argv)
+    except SystemExit as exit_request:  # --help or a usage error (already printed)
+        return exit_request.code if isinstance(exit_request.code, int) else EXIT_OK
+    if args.output is not None and (problem := output_path_problem(args.output)) is not None:
+        print(f"error: {problem}", file=err)
+        return EXIT_USAGE
+    try:
+        network = load_model(args.model)
+        x = read_inputs(args.input, network)
+        text = predictions_csv(network, x)
+    except (PredictError, ModelFileError) as error:
+        print(f"error: {error}", file=err)
+        return EXIT_USAGE
+    if args.output is None:
+        out.write(text)
+        out.flush()
+        return EXIT_OK
+    try:
+        atomic_write_text(args.output, text)
+    except OSError as error:
+        print(f"error: cannot write {args.output}: {error.strerror or error}", file=err)
+        return EXIT_USAGE
+    print(f"{len(x)} predictions written to {args.output}", file=err)
+    return EXIT_OK
+
+
+def load_model(path: str | Path) -> NeuralNetwork:
+    """Load a saved model and check that its metadata fits its network.
+
+    Raises:
+        ModelFileError: the file is missing, corrupt, truncated or not a model.
+        PredictError: the metadata contradicts the network (e.g. wrong sizes).
+    """
+    network = NeuralNetwork.load(path)
+    n_inputs, n_outputs = network.layer_sizes[0], network.layer_sizes[-1]
+    metadata = _metadata(network)
+    for key in ("feature_names", "class_names"):
+        names = metadata.get(key)
+        if names is not None and not _is_name_list(names):
+            raise PredictError(f"model {path}: its {key} is not a list of names")
+    names = metadata.get("feature_names")
+    if names is not None and len(names) != n_inputs:
+        raise PredictError(
+            f"model {path}: names {len(names)} features but the network takes {n_inputs} inputs"
+        )
+    normalization = metadata.get("normalization")
+    if normalization is not None:
+        for key in ("mean", "std"):
+            values = normalization.get(key) if isinstance(normalization, Mapping) else None
+            if (
+                not isinstance(values, list)
+                or len(values) != n_inputs
+                or not all(_is_finite_number(value) for value in values)
+            ):
+                raise PredictError(
+                    f"model {path}: its normalization {key} does not have one value per input"
+                )
+    classes = metadata.get("class_names")
+    if classes is not None and network.is_classification:
+        expected = 2 if n_outputs == 1 else n_outputs
+        if len(classes) != expected:
+            raise PredictError(
+                f"model {path}: names {len(classes)} classes but the network predicts {expected}"
+            )
+    return network
+
+
+def _is_name_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def _is_finite_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _metadata(network: NeuralNetwork) -> dict[str, Any]:
+    metadata = getattr(network, "metadata", None)
+    return dict(metadata) if isinstance(metadata, Mapping) else {}
+
+
+def read_inputs(path: str | Path, network: NeuralNetwork) -> np.ndarray:
+    """The model's input columns of a CSV file, as raw (not yet normalised) float64 rows.
+
+    Raises:
+        PredictError: the file is missing, unreadable or empty, has no header,
+            lacks a column the model needs, or has a value that is not a
+            finite number (the message names the row and column).
+    """
+    name = str(path)
+    header, rows = _read_csv(Path(path), name)
+    wanted = _metadata(network).get("feature_names")
+    n_inputs = network.layer_sizes[0]
+    if wanted is None:
+        if len(header) != n_inputs:
+            raise PredictError(
+                f"{name}: has {len(header)} columns but the model takes {n_inputs} inputs "
+                f"and names none, so the file must have exactly its input columns"
+            )
+        indices = list(range(len(header)))
+    else:
+        indices = [_column(header, column, name, wanted) for column in wanted]
+    x = np.empty((len(rows), len(indices)), dtype=np.float64)
+    for row, (line, fields) in enumerate(rows):
+        x[row] = [_number(fields[i], name, line, header[i]) for i in indices]
+    return x
+
+
+def _read_csv(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    if not path.exists():
+        raise PredictError(f"input file not found: {name}")
+    if path.is_dir():
+        raise PredictError(f"{name}: is a folder, not a CSV file")
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            records = list(_records(file))
+    except UnicodeDecodeError as error:
+        raise PredictError(f"{name}: not UTF-8 text (undecodable byte at {error.start})") from None
+    except csv.Error as error:
+        raise PredictError(f"{name}: not a readable CSV file: {error}") from None
+    except OSError as error:
+        raise PredictError(f"cannot read {name}: {error.strerror or error}") from None
+    if not records:
+        raise PredictError(f"{name}: file is empty; expected a header row and data rows")
+    (_, header), *rows = records
+    if all(_is_number(field) for field in header):
+        raise PredictError(
+            f"{name}: line 1 looks like data, not a header; add a first line with the column names"
+        )
+    for line, fields in rows:
+        if len(fields) != len(header):
+            raise PredictError(
+                f"{name}: row {line} has {len(fields)} field{'s' * (len(fields) != 1)}, "
+                f"header has {len(header)}"
+            )
+    return header, rows
+
+
+def _records(file: TextIO) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(file)
+    for fields in reader:
+        stripped = [field.strip() for field in fields]
+        if any(stripped):
+            yield reader.line_num, stripped  # the line a person sees in an editor
+
+
+def _column(header: list[str], column: str, name: str, wanted: Sequence[str]) -> int:
+    if column in header:
+        return header.index(column)
+    message = (
+        f"{name}: column {column!r} is missing; the model needs {', '.join(wanted)} "
+        f"(the file has {', '.join(header)})"
+    )
+    close = difflib.get_close_matches(column, header, n=1)
+    if close:
+        message += f" (did you mean {close[0]!r}?)"
+    raise PredictError(message)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _number(text: str, name: str, line: int, column: str) -> float:
+    where = f"{name}: row {line}, column {column!r}"
+    if not text:
+        raise PredictError(f"{where}: missing value")
+    try:
+        value = float(text)
+    except ValueError:
+        raise PredictError(f"{where}: not a number: {text!r}") from None
+    if not math.isfinite(value):
+        raise PredictError(f"{where}: not a finite number: {text!r}")
+    return value
+
+
+def predict_table(network: NeuralNetwork, x: np.ndarray) -> tuple[list[str], list[list[Any]]]:
+    """Predictions for raw input rows: ``(header, rows)``.
+
+    The saved normalisation is applied first. Classification gives
+    ``predicted_class`` and ``p_<class>`` columns, regression ``prediction``.
+    """
+    metadata = _metadata(network)
+    normalization = metadata.get("normalization")
+    if normalization is not None:
+        mean = np.asarray(normalization["mean"], dtype=np.float64)
+        std = np.asarray(normalization["std"], dtype=np.float64)
+        x = (x - mean) / std  # as nntui.nn.data.Standardizer.transform does
+    outputs = network.predict(x) if len(x) else np.empty((0, network.layer_sizes[-1]))
+    if not network.is_classification:
+        n_outputs = outputs.shape[1]
+        header = (
+            ["prediction"] if n_outputs == 1 else [f"prediction_{k + 1}" for k in range(n_outputs)]
+        )
+        return header, [[float(value) for value in row] for row in outputs]
+    if outputs.shape[1] == 1:  # one sigmoid unit: P(class 1)
+        probabilities = np.concatenate([1 - outputs, outputs], axis=1)
+        chosen = (outputs[:, 0] >= 0.5).astype(int)
+    else:
+        probabilities = outputs
+        chosen = outputs.argmax(axis=1)
+    names = metadata.get("class_names") or [f"class_{k}" for k in range(probabilities.shape[1])]
+    header = ["predicted_class", *(f"p_{name}" for name in names)]
+    rows = [
+        [names[int(k)], *(float(p) for p in row)]
+        for k, row in zip(chosen, probabilities, strict=True)
+    ]
+    return header, rows
+
+
+def predictions_csv(network: NeuralNetwork, x: np.ndarray) -> str:
+    """The predictions of :func:`predict_table` as CSV text, numbers in full precision."""
+    header, rows = predict_table(network, x)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([repr(value) if isinstance(value, float) else value for value in row])
+    return buffer.getvalue()
