@@ -14,11 +14,22 @@ same thread count as NumPy's BLAS. The frameworks are interleaved round by
 round so that background load hits them alike; the table shows the best round
 (and the median) in samples per second.
 
+A second table compares nntui's optimizers on the same workloads: plain SGD,
+SGD with momentum 0.9, with Nesterov momentum, and Adam — the cost of each
+update rule over plain SGD (the target: at most about 10 %).
+
+On a machine where ``OPENBLAS_CORETYPE`` or ``OPENBLAS_L2_SIZE`` are set (they
+may pin OpenBLAS to slower kernels), run it with them unset::
+
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE python benchmarks/bench_train.py
+
 Usage::
 
-    python benchmarks/bench_train.py            # full run (a minute or two)
+    python benchmarks/bench_train.py            # full run (a few minutes)
     python benchmarks/bench_train.py --quick    # a smoke run in seconds
     python benchmarks/bench_train.py --repeats 5 --workloads seed
+    python benchmarks/bench_train.py --skip sklearn,torch --optimizers sgd,adam
+    python benchmarks/bench_train.py --optimizers none   # frameworks only
 """
 
 from __future__ import annotations
@@ -40,8 +51,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from nntui.nn.data import generate_classification_data, normalize_features, one_hot
 from nntui.nn.network import NeuralNetwork
+from nntui.nn.optimizers import SGD, Adam, Optimizer
 
 LEARNING_RATE = 0.01
+ADAM_LEARNING_RATE = 0.001  # Adam's usual rate; 0.01 can diverge on the mnist-shaped data
+
+OPTIMIZER_CHOICES: dict[str, Callable[[], Optimizer | None]] = {
+    "sgd": lambda: None,  # train()'s default: plain SGD
+    "momentum": lambda: SGD(momentum=0.9),
+    "nesterov": lambda: SGD(momentum=0.9, nesterov=True),
+    "adam": lambda: Adam(),
+}
+"""The update rules the optimizer table compares, by name."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +105,9 @@ def workloads(quick: bool) -> list[Workload]:
     ]
 
 
-def train_nntui(x: np.ndarray, labels: np.ndarray, job: Workload) -> Callable[[], None]:
+def train_nntui(
+    x: np.ndarray, labels: np.ndarray, job: Workload, optimizer: str = "sgd"
+) -> Callable[[], None]:
     """Build an nntui network; return a function that trains it for ``job.epochs``."""
     network = NeuralNetwork(
         [job.n_features, *job.hidden, job.n_classes],
@@ -93,11 +116,27 @@ def train_nntui(x: np.ndarray, labels: np.ndarray, job: Workload) -> Callable[[]
         dtype=x.dtype,
     )
     y = one_hot(labels, job.n_classes, dtype=x.dtype)
+    rate = ADAM_LEARNING_RATE if optimizer == "adam" else LEARNING_RATE
 
     def fit() -> None:
-        network.train(x, y, job.epochs, LEARNING_RATE, job.batch_size)
+        rule = OPTIMIZER_CHOICES[optimizer]()  # fresh state for every fit, like a new run
+        network.train(x, y, job.epochs, rate, job.batch_size, optimizer=rule)
 
     return fit
+
+
+def optimizer_key(name: str) -> str:
+    """The results key of nntui with optimizer ``name`` (plain SGD is the "nntui" run)."""
+    return "nntui" if name == "sgd" else f"nntui:{name}"
+
+
+def optimizer_builders(names: list[str]) -> dict[str, Callable[..., Callable]]:
+    """One nntui builder per optimizer but plain SGD (the framework table's run)."""
+    return {
+        optimizer_key(name): lambda x, labels, job, name=name: train_nntui(x, labels, job, name)
+        for name in names
+        if name != "sgd"
+    }
 
 
 def train_sklearn(x: np.ndarray, labels: np.ndarray, job: Workload) -> Callable[[], None]:
@@ -212,6 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--threads", type=int, default=os.cpu_count() or 1, help="BLAS and torch threads"
     )
+    parser.add_argument(
+        "--optimizers",
+        default=",".join(OPTIMIZER_CHOICES),
+        help=f"nntui optimizers to compare: {','.join(OPTIMIZER_CHOICES)}, or none",
+    )
     args = parser.parse_args(argv)
     repeats = args.repeats or (1 if args.quick else 3)
     chosen = set(args.workloads.split(","))
@@ -224,10 +268,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--skip: choose from sklearn, torch; got {args.skip!r}")
     if repeats < 1 or args.threads < 1:
         parser.error("--repeats and --threads must be at least 1")
+    optimizers = [] if args.optimizers == "none" else args.optimizers.split(",")
+    if not set(optimizers) <= set(OPTIMIZER_CHOICES):
+        parser.error(f"--optimizers: choose from {', '.join(OPTIMIZER_CHOICES)} or none")
     dtypes = [np.dtype(name) for name in args.dtypes.split(",")]
 
     limits = limit_blas_threads(args.threads)
     frameworks = available_frameworks(set(filter(None, args.skip.split(","))), args.threads)
+    contenders = {**frameworks, **optimizer_builders(optimizers)}
     print(f"numpy {np.__version__}, {args.threads} threads, {repeats} round(s), best (median)")
 
     results: dict[tuple[str, str, str], list[float]] = {}
@@ -236,18 +284,20 @@ def main(argv: list[str] | None = None) -> int:
         x, labels = job.make_data()
         for dtype in dtypes:
             data = x.astype(dtype)
-            for name, build in frameworks.items():
+            for name, build in contenders.items():
                 build(data[: job.batch_size * 4], labels[: job.batch_size * 4], job)()  # warm up
                 cases.append((job, dtype.name, name, build, data, labels))
     for round_index in range(repeats):
-        # Rotate the order each round so no framework always runs first.
-        shift = round_index % max(1, len(frameworks))
+        # Rotate the order each round so no contender always runs first.
+        shift = round_index % max(1, len(contenders))
         for job, dtype_name, name, build, data, labels in cases[shift:] + cases[:shift]:
             fit = build(data, labels, job)
             speed = measure(fit, job.n_samples * job.epochs)
             results.setdefault((job.name, dtype_name, name), []).append(speed)
 
     print_table(jobs, dtypes, list(frameworks), results)
+    if optimizers:
+        print_optimizer_table(jobs, dtypes, optimizers, results)
     del limits
     return 0
 
@@ -278,6 +328,41 @@ def print_table(
     for row in [header, *rows]:
         print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
     print("\nsamples/s: best round (median); ratios compare best rounds.")
+
+
+def print_optimizer_table(
+    jobs: list[Workload],
+    dtypes: list[np.dtype],
+    optimizers: list[str],
+    results: dict[tuple[str, str, str], list[float]],
+) -> None:
+    """nntui's samples/s per optimizer, and each one's cost relative to plain SGD."""
+    baseline = "sgd" if "sgd" in optimizers else None
+    header = ["workload", "dtype", *optimizers]
+    if baseline:
+        header += [f"{name} cost" for name in optimizers if name != baseline]
+    rows = []
+    for job in jobs:
+        for dtype in dtypes:
+            speeds = {
+                name: results[(job.name, dtype.name, optimizer_key(name))] for name in optimizers
+            }
+            best = {name: max(values) for name, values in speeds.items()}
+            cells = [job.name, dtype.name]
+            cells += [f"{best[n]:,.0f} ({statistics.median(speeds[n]):,.0f})" for n in optimizers]
+            if baseline:
+                # Throughput lost against plain SGD: 1 - speed / sgd speed.
+                cells += [
+                    f"{1 - best[name] / best[baseline]:+.1%}"
+                    for name in optimizers
+                    if name != baseline
+                ]
+            rows.append(cells)
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    print("\nnntui optimizers (momentum 0.9; Adam β1 0.9, β2 0.999):\n")
+    for row in [header, *rows]:
+        print("  ".join(cell.rjust(width) for cell, width in zip(row, widths, strict=True)))
+    print("\ncost: throughput lost against plain SGD, best rounds (negative: faster).")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""A feed-forward neural network: a stack of dense layers trained by mini-batch SGD.
+"""A feed-forward neural network: a stack of dense layers trained by mini-batch descent.
 
 One training step on a batch ``(x, y)``:
 
@@ -16,31 +16,51 @@ One training step on a batch ``(x, y)``:
    by ``η`` instead of the big gradient vector: the gradients then come out
    as the step ``η·dL/dθ`` itself.)
 
+Step 4 is plain SGD by default; :mod:`nntui.nn.optimizers` has momentum and
+Adam, :mod:`nntui.nn.updates` adds L2 weight decay and gradient clipping,
+:mod:`nntui.nn.schedules` changes ``η`` between epochs and
+:mod:`nntui.nn.early_stopping` ends training when it stops paying off.
+
 An epoch shuffles the training set once, then walks through it in slices of
-``batch_size``. The training metrics of an epoch come from the predictions
-its batches already made (no second pass over the data), and the per-layer
-gradient norms are a by-product of the same steps.
+``batch_size`` (:mod:`nntui.nn.batching`). The training metrics of an epoch
+come from the predictions its batches already made (no second pass over the
+data), and the per-layer gradient norms are a by-product of the same steps.
+
+A trained network is saved to one ``.npz`` file with :meth:`NeuralNetwork.save`
+and read back, bit for bit, with :meth:`NeuralNetwork.load`
+(:mod:`nntui.nn.serialization`).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+import os
+from collections.abc import Callable, Mapping, Sequence
+from numbers import Real
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from nntui.nn.activations import Activation, get_activation
+from nntui.nn.batching import EpochBatches
 from nntui.nn.data import one_hot
-from nntui.nn.initializers import Initializer, get_initializer
+from nntui.nn.early_stopping import EarlyStopping
+from nntui.nn.initializers import INITIALIZERS, Initializer, get_initializer
 from nntui.nn.layers import DenseLayer, as_float_dtype
 from nntui.nn.losses import CLASSIFICATION_LOSSES, Loss, get_loss
+from nntui.nn.monitoring import check_monitor
+from nntui.nn.optimizers import SGD, Optimizer, make_optimizer
+from nntui.nn.schedules import LearningRateSchedule, make_schedule
+from nntui.nn.serialization import ModelFileError, read_model_file, write_model_file
+from nntui.nn.updates import ParameterUpdate
 
 History = dict[str, list[float]]
 EpochCallback = Callable[[int, dict[str, Any]], None]
 
 _PREDICT_CHUNK = 8192  # rows per forward pass in predict(): bounds the memory used
-_SHUFFLE_BLOCK_BYTES = 4 * 2**20  # inputs gathered per block when shuffling (see _EpochBuffers)
+STOP_REASONS = ("completed", "early_stopped", "interrupted", "diverged")
+"""The values of :attr:`NeuralNetwork.stop_reason` after training."""
 
 
 class TrainingDiverged(Exception):  # noqa: N818 (the public name)
@@ -64,7 +84,7 @@ class TrainingDiverged(Exception):  # noqa: N818 (the public name)
 
 
 class NeuralNetwork:
-    """A multilayer perceptron trained with mini-batch stochastic gradient descent.
+    """A multilayer perceptron trained with mini-batch gradient descent.
 
     Args:
         layer_sizes: units per layer, input first: ``[20, 128, 64, 3]``.
@@ -78,6 +98,16 @@ class NeuralNetwork:
             the same training history.
         dtype: ``"float64"`` or ``"float32"`` for weights, activations and
             gradients.
+
+    Attributes:
+        layers: the :class:`DenseLayer` objects, input side first.
+        metadata: anything the caller keeps with the model; :meth:`save`
+            writes it and :meth:`load` restores it.
+        stop_reason: why the last :meth:`train` ended, one of
+            :data:`STOP_REASONS` (None before any training).
+        best_epoch: with early stopping, the best epoch of the monitored
+            metric in the last :meth:`train` (else None).
+        best_value: that epoch's value of the monitored metric.
 
     Raises:
         ValueError: for an invalid architecture, an unknown name, or a loss
@@ -127,9 +157,14 @@ class NeuralNetwork:
         self._parameters = np.zeros(total, dtype=self.dtype)
         self._gradients = np.zeros(total, dtype=self.dtype)
         self.layers: list[DenseLayer] = []
+        # Where each layer's parameters, and its weights alone, sit in θ.
+        self._layer_slices: list[slice] = []
+        self._weight_slices: list[slice] = []
         start = 0
         for (fan_in, fan_out), activation in zip(fan_pairs, activation_objects, strict=True):
             stop = start + fan_in * fan_out + fan_out
+            self._layer_slices.append(slice(start, stop))
+            self._weight_slices.append(slice(start, start + fan_in * fan_out))
             self.layers.append(
                 DenseLayer(
                     fan_in,
@@ -143,6 +178,11 @@ class NeuralNetwork:
                 )
             )
             start = stop
+
+        self.metadata: dict[str, Any] = {}
+        self.stop_reason: str | None = None
+        self.best_epoch: int | None = None
+        self.best_value: float | None = None
 
     # ------------------------------------------------------------------ facts
 
@@ -302,8 +342,14 @@ class NeuralNetwork:
         shuffle: bool = True,
         on_epoch_end: EpochCallback | None = None,
         should_stop: Callable[[], bool] | None = None,
+        *,
+        optimizer: Optimizer | str | None = None,
+        l2: float = 0.0,
+        gradient_clip_norm: float | None = None,
+        lr_schedule: LearningRateSchedule | str | None = None,
+        early_stopping: EarlyStopping | None = None,
     ) -> History:
-        """Train with mini-batch SGD and return the per-epoch history.
+        """Train with mini-batch gradient descent and return the per-epoch history.
 
         Args:
             x: training inputs, ``(n, layer_sizes[0])``.
@@ -311,28 +357,59 @@ class NeuralNetwork:
                 ``(n,)`` are one-hot encoded), 0/1 ``(n, 1)`` for binary
                 cross-entropy, values ``(n, 1)`` or ``(n,)`` for mse.
             epochs: passes over the training set.
-            learning_rate: SGD step size ``η``.
+            learning_rate: the step size ``η`` (of the first epoch, when a
+                schedule changes it).
             batch_size: samples per gradient step (the last batch may be smaller).
             validation_data: optional ``(x_val, y_val)``, evaluated after each epoch.
             shuffle: reshuffle the training set every epoch.
             on_epoch_end: called as ``on_epoch_end(epoch, logs)`` after each epoch;
-                ``epoch`` counts from 1 and ``logs`` holds that epoch's metrics
-                and ``"grad_norms"``: per layer, the L2 norm of its gradient
-                (weights and biases together), averaged over the epoch's batches.
+                ``epoch`` counts from 1 and ``logs`` holds that epoch's metrics,
+                ``"learning_rate"`` (the epoch's rate) and, per layer:
+                ``"grad_norms"``, the L2 norm of its gradient (weights and
+                biases, with the L2 term, before clipping) averaged over the
+                epoch's batches; ``"weight_norms"``, ``‖W‖``; ``"update_ratios"``,
+                ``log10(‖ΔW‖/‖W‖)`` of the epoch's last step (None if undefined).
             should_stop: polled before every batch; when it returns True,
                 training ends at once and the history so far is returned (the
                 unfinished epoch is not recorded).
+            optimizer: an :class:`~nntui.nn.optimizers.Optimizer` (or its name);
+                None is plain SGD. Its state carries over to a later ``train``
+                call on the same network.
+            l2: weight decay ``λ ≥ 0``: adds ``λ·W`` to the weight gradients (not
+                the biases) and ``½·λ·ΣW²`` (of the weights at the end of the
+                epoch) to the reported training ``loss``; ``val_loss`` and
+                :meth:`evaluate` stay the data loss alone.
+            gradient_clip_norm: scale each batch's gradient (all parameters
+                together) down to this global norm when it is longer; None: off.
+            lr_schedule: a :class:`~nntui.nn.schedules.LearningRateSchedule` (or
+                its name) setting each epoch's rate; the history then also has
+                ``"learning_rate"``. None keeps the rate constant.
+            early_stopping: an :class:`~nntui.nn.early_stopping.EarlyStopping`,
+                or None to train every epoch.
 
         Returns:
             Keras-style history: ``loss`` and ``accuracy`` (classification) or
             ``r2`` (regression), plus ``val_loss`` and ``val_accuracy``/``val_r2``
-            with validation data. One plain float per epoch.
+            with validation data, and ``learning_rate`` with a schedule. One
+            plain float per epoch.
+
+        After training, :attr:`stop_reason` says why it ended (``"completed"``,
+        ``"early_stopped"``, ``"interrupted"`` or ``"diverged"``), and with early
+        stopping :attr:`best_epoch` and :attr:`best_value` name the best epoch
+        of the monitored metric (when stopped early, with
+        ``restore_best_weights``, the network has that epoch's weights).
 
         Raises:
-            TrainingDiverged: the loss became nan or inf.
+            TrainingDiverged: the loss (or another metric, or a gradient norm)
+                became nan or inf.
             ValueError: for invalid arguments or data shapes.
         """
         _check_training_arguments(epochs, learning_rate, batch_size)
+        optimizer = _resolve_optimizer(optimizer)
+        lr_schedule = _resolve_schedule(lr_schedule)
+        l2, gradient_clip_norm = _check_regularization(l2, gradient_clip_norm)
+        if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
+            raise ValueError(f"early_stopping must be an EarlyStopping, got {early_stopping!r}")
         # Cast once here; everything in the loop then stays in self.dtype.
         x = np.ascontiguousarray(self._inputs(x))
         y = np.ascontiguousarray(self._targets(y, len(x)))
@@ -343,60 +420,196 @@ class NeuralNetwork:
             x_val = self._inputs(x_val)
             validation = (x_val, self._targets(y_val, len(x_val)))
             _check_finite_data(*validation, "validation")
+        metric_keys = self._history_keys(validation is not None)
+        for owner, watcher in (("lr_schedule", lr_schedule), ("early_stopping", early_stopping)):
+            if watcher is not None and watcher.monitor is not None:
+                check_monitor(watcher.monitor, metric_keys, owner)
 
-        history: History = {key: [] for key in self._history_keys(validation is not None)}
-        epoch_state = _EpochBuffers(x, y, batch_size, shuffle)
+        history: History = {key: [] for key in metric_keys}
+        if lr_schedule is not None:
+            history["learning_rate"] = []
+        batches = EpochBatches(x, y, batch_size, shuffle)
+        update = ParameterUpdate(
+            self._parameters,
+            self._gradients,
+            self._layer_slices,
+            self._weight_slices,
+            optimizer,
+            l2,
+            gradient_clip_norm,
+        )
+        optimizer.bind(self._parameters)
+        rate = float(learning_rate)
+        if lr_schedule is not None:
+            rate = lr_schedule.start(rate)
+        if early_stopping is not None:
+            early_stopping.start(self._parameters)
+        self.stop_reason, self.best_epoch, self.best_value = None, None, None
 
         # Overflow in a diverging run is reported once, as TrainingDiverged.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(1, epochs + 1):
-                grad_norms = self._train_epoch(epoch_state, learning_rate, should_stop)
+                update.start_epoch(rate)
+                grad_norms = self._train_epoch(batches, update, should_stop)
                 if grad_norms is None:  # stopped: the unfinished epoch is not recorded
+                    self.stop_reason = "interrupted"
                     return history
-                # Training metrics from this epoch's forward passes: the mean over
-                # all samples, i.e. the batch-size-weighted mean of the batches.
-                logs: dict[str, Any] = self._metrics(epoch_state.outputs, epoch_state.y)
-                if validation is not None:
-                    val_metrics = self._metrics(self.predict(validation[0]), validation[1])
-                    logs.update({f"val_{key}": value for key, value in val_metrics.items()})
-                _raise_if_diverged(epoch, logs, grad_norms, history)
+                logs = self._epoch_logs(batches, validation, update)
+                try:
+                    _raise_if_diverged(epoch, logs, grad_norms, history)
+                except TrainingDiverged:
+                    self.stop_reason = "diverged"
+                    raise
+                logs["learning_rate"] = rate
                 for key in history:
                     history[key].append(logs[key])
+                stop = early_stopping is not None and self._track_best(early_stopping, epoch, logs)
                 if on_epoch_end is not None:
-                    on_epoch_end(epoch, {**logs, "grad_norms": grad_norms})
+                    diagnostics = update.diagnostics()  # once per epoch: cheap
+                    on_epoch_end(epoch, {**logs, "grad_norms": grad_norms, **diagnostics})
+                if stop and early_stopping is not None:
+                    early_stopping.restore(self._parameters)  # when it keeps the best
+                    self.stop_reason = "early_stopped"
+                    return history
+                if lr_schedule is not None:
+                    rate = _checked_rate(lr_schedule.next_rate(epoch, logs), lr_schedule)
+        self.stop_reason = "completed"
         return history
+
+    def _track_best(self, early_stopping: EarlyStopping, epoch: int, logs: dict[str, Any]) -> bool:
+        """Let ``early_stopping`` see the epoch; note the best; return True to stop."""
+        stop = early_stopping.update(epoch, logs, self._parameters)
+        self.best_epoch, self.best_value = early_stopping.best_epoch, early_stopping.best_value
+        return stop
 
     def _train_epoch(
         self,
-        state: _EpochBuffers,
-        learning_rate: float,
+        batches: EpochBatches,
+        update: ParameterUpdate,
         should_stop: Callable[[], bool] | None,
     ) -> list[float] | None:
         """One pass over the (reshuffled) training set; return the mean gradient norms.
 
         Returns None when ``should_stop`` asked to stop.
         """
-        batch_size = state.batch_size
-        layer_gradients = [layer.gradients for layer in self.layers]
+        batch_size, n_samples = batches.batch_size, batches.n_samples
         norm_sums = [0.0] * len(self.layers)
         try:
-            for block_start, x_block in state.shuffled_blocks(self._rng):
+            for block_start, x_block in batches.shuffled_blocks(self._rng):
                 for offset in range(0, len(x_block), batch_size):
                     if should_stop is not None and should_stop():
                         return None
                     start, stop = block_start + offset, block_start + offset + batch_size
                     self.forward(
-                        x_block[offset : offset + batch_size], out=state.outputs[start:stop]
+                        x_block[offset : offset + batch_size], out=batches.outputs[start:stop]
                     )
-                    # The gradients come out multiplied by η: the SGD step itself.
-                    self._backpropagate(state.y[start:stop], scale=learning_rate)
-                    for index, gradients in enumerate(layer_gradients):
-                        # ‖∇‖ of the layer's weights and biases together (one flat vector).
-                        norm_sums[index] += math.sqrt(np.dot(gradients, gradients))
-                    self._parameters -= self._gradients  # θ ← θ - η·∇θ, every layer at once
+                    # Plain SGD asks for the gradients times η: its step itself.
+                    self._backpropagate(batches.y[start:stop], scale=update.gradient_scale)
+                    # (+ λ·W), norms, (clipping), then θ ← θ + Δθ for every layer at once.
+                    update.step(norm_sums, remember=stop >= n_samples)
         finally:
-            self._gradients *= 1.0 / learning_rate  # leave plain gradients for the caller
-        return [total / (learning_rate * state.batch_count) for total in norm_sums]
+            update.finish_epoch()  # leave plain gradients for the caller
+        scale = update.gradient_scale
+        return [total / (scale * batches.batch_count) for total in norm_sums]
+
+    def _epoch_logs(
+        self,
+        batches: EpochBatches,
+        validation: tuple[np.ndarray, np.ndarray] | None,
+        update: ParameterUpdate,
+    ) -> dict[str, Any]:
+        """The epoch's metrics: training ones from its own forward passes, then validation."""
+        # The mean over all samples, i.e. the batch-size-weighted mean of the batches.
+        logs: dict[str, Any] = self._metrics(batches.outputs, batches.y)
+        if update.l2 > 0:
+            logs["loss"] += update.l2_penalty()
+        if validation is not None:
+            val_metrics = self._metrics(self.predict(validation[0]), validation[1])
+            logs.update({f"val_{key}": value for key, value in val_metrics.items()})
+        return logs
+
+    # ----------------------------------------------------------- saving, loading
+
+    def save(
+        self, path: str | os.PathLike[str], *, metadata: Mapping[str, Any] | None = None
+    ) -> Path:
+        """Save the architecture, the parameters and ``metadata`` to one ``.npz`` file.
+
+        The file is written atomically at exactly ``path`` (missing folders are
+        created); see :mod:`nntui.nn.serialization` for its layout.
+
+        Args:
+            path: the file to write, e.g. ``"model.npz"``.
+            metadata: JSON-ready facts to keep with the model (normalisation
+                statistics, class and feature names, ...); :attr:`metadata` when
+                omitted.
+
+        Returns:
+            The path written.
+
+        Raises:
+            ValueError: ``metadata`` cannot be written as JSON.
+            OSError: the file cannot be written; an existing file is left as it was.
+        """
+        description = {
+            "layer_sizes": self.layer_sizes,
+            "activations": self.activations,
+            "loss": self.loss,
+            "dtype": self.dtype.name,
+            "weight_init": self.weight_init,
+            "seed": self.seed,
+            "metadata": dict(self.metadata if metadata is None else metadata),
+        }
+        arrays: dict[str, np.ndarray] = {}
+        for index, layer in enumerate(self.layers, start=1):
+            arrays[f"dense_{index}.weights"] = layer.weights
+            arrays[f"dense_{index}.biases"] = layer.biases
+        return write_model_file(path, description, arrays)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> NeuralNetwork:
+        """Read a network written by :meth:`save`; it predicts exactly as the saved one did.
+
+        The caller's metadata is at :attr:`metadata`. Training it further draws
+        shuffles from a fresh generator seeded with the saved seed.
+
+        Raises:
+            ModelFileError: the file is missing, corrupt, truncated, not an
+                nntui model, or describes a network its arrays do not fit; the
+                message names the file.
+        """
+        description, arrays = read_model_file(path)
+        name = str(path)
+        try:
+            weight_init = description.get("weight_init", "he")
+            seed = description.get("seed")
+            network = cls(
+                description["layer_sizes"],
+                description["activations"],
+                loss=description["loss"],
+                weight_init=weight_init if weight_init in INITIALIZERS else "he",
+                seed=seed if isinstance(seed, int) and not isinstance(seed, bool) else None,
+                dtype=description["dtype"],
+            )
+        except (KeyError, TypeError, ValueError) as error:
+            problem = f"missing {error}" if isinstance(error, KeyError) else str(error)
+            raise ModelFileError(f"{name}: invalid model description: {problem}") from None
+        network.weight_init = str(weight_init)
+        for index, layer in enumerate(network.layers, start=1):
+            for part, target in (("weights", layer.weights), ("biases", layer.biases)):
+                key = f"dense_{index}.{part}"
+                array = arrays.get(key)
+                if array is None:
+                    raise ModelFileError(f"{name}: the model file has no '{key}' array")
+                if array.shape != target.shape or array.dtype != network.dtype:
+                    raise ModelFileError(
+                        f"{name}: '{key}' is {array.dtype} {array.shape}, but the described "
+                        f"network needs {network.dtype} {target.shape}"
+                    )
+                target[...] = array
+        metadata = description.get("metadata", {})
+        network.metadata = dict(metadata) if isinstance(metadata, dict) else {}
+        return network
 
     # --------------------------------------------------------------- helpers
 
@@ -442,44 +655,6 @@ class NeuralNetwork:
                 f"one row per sample and one column per output unit"
             )
         return np.asarray(y, dtype=self.dtype)
-
-
-class _EpochBuffers:
-    """The training set in this epoch's order, handed out in contiguous blocks.
-
-    Each epoch draws a new permutation. The targets (small) are gathered in one
-    go; the inputs are gathered a block of whole batches at a time into one
-    reused buffer of about :data:`_SHUFFLE_BLOCK_BYTES`, so a block is still in
-    the CPU cache when its batches run and a large data set is never copied
-    whole. A small data set is a single block: one gather per epoch. Batches
-    are then slices of the block: no copying per batch.
-    """
-
-    def __init__(self, x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool) -> None:
-        self.x_all, self.y_all = x, y
-        self.batch_size = batch_size
-        self.shuffle = shuffle
-        n_samples = len(x)
-        self.batch_count = math.ceil(n_samples / batch_size)
-        batches_per_block = max(1, _SHUFFLE_BLOCK_BYTES // max(1, x[:batch_size].nbytes))
-        self.block_rows = min(n_samples, batches_per_block * batch_size)
-        self.x_block = np.empty((self.block_rows, x.shape[1]), dtype=x.dtype) if shuffle else x
-        self.y = np.empty_like(y) if shuffle else y  # targets in this epoch's order
-        self.outputs = np.empty_like(y)  # the network's outputs, in the same order
-
-    def shuffled_blocks(self, rng: np.random.Generator) -> Iterator[tuple[int, np.ndarray]]:
-        """Yield ``(first row, x rows)`` blocks covering the epoch in a new random order."""
-        n_samples = len(self.x_all)
-        if not self.shuffle:
-            for start in range(0, n_samples, self.block_rows):
-                yield start, self.x_all[start : start + self.block_rows]
-            return
-        order = rng.permutation(n_samples)
-        np.take(self.y_all, order, axis=0, out=self.y, mode="clip")
-        for start in range(0, n_samples, self.block_rows):
-            rows = order[start : start + self.block_rows]
-            block = self.x_block[: len(rows)]
-            yield start, np.take(self.x_all, rows, axis=0, out=block, mode="clip")
 
 
 def r2_score(y_pred: np.ndarray, y_true: np.ndarray) -> float:
@@ -537,6 +712,49 @@ def _check_training_arguments(epochs: int, learning_rate: float, batch_size: int
         or learning_rate <= 0
     ):
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+
+
+def _resolve_optimizer(optimizer: Optimizer | str | None) -> Optimizer:
+    if optimizer is None:
+        return SGD()
+    if isinstance(optimizer, str):
+        return make_optimizer(optimizer)
+    if not isinstance(optimizer, Optimizer):
+        raise ValueError(
+            f"optimizer must be an Optimizer such as SGD(momentum=0.9) or Adam(), "
+            f"or a name; got {optimizer!r}"
+        )
+    return optimizer
+
+
+def _resolve_schedule(schedule: LearningRateSchedule | str | None) -> LearningRateSchedule | None:
+    if isinstance(schedule, str):
+        return make_schedule(schedule)
+    if schedule is not None and not isinstance(schedule, LearningRateSchedule):
+        raise ValueError(
+            f"lr_schedule must be a LearningRateSchedule such as StepDecay(0.5, every=10), "
+            f"or a name; got {schedule!r}"
+        )
+    return schedule
+
+
+def _check_regularization(l2: float, clip_norm: float | None) -> tuple[float, float | None]:
+    if isinstance(l2, bool) or not isinstance(l2, Real) or not math.isfinite(l2) or l2 < 0:
+        raise ValueError(f"l2 must be a number ≥ 0, got {l2!r}")
+    if clip_norm is not None and (
+        isinstance(clip_norm, bool)
+        or not isinstance(clip_norm, Real)
+        or not math.isfinite(clip_norm)
+        or clip_norm <= 0
+    ):
+        raise ValueError(f"gradient_clip_norm must be a positive number or None, got {clip_norm!r}")
+    return float(l2), None if clip_norm is None else float(clip_norm)
+
+
+def _checked_rate(rate: float, schedule: LearningRateSchedule) -> float:
+    if not isinstance(rate, Real) or not math.isfinite(rate) or rate <= 0:
+        raise ValueError(f"{schedule!r} gave the learning rate {rate!r}; it must be positive")
+    return float(rate)
 
 
 def _check_finite_data(x: np.ndarray, y: np.ndarray, label: str) -> None:

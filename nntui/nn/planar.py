@@ -23,8 +23,7 @@ differ by at most one).
 
 import numpy as np
 
-from nntui.nn.data import one_hot
-from nntui.nn.tabular import split_indices
+from nntui.nn.data import one_hot, split_indices
 
 PLANAR_CLASSIFICATION = ("circles", "xor", "gaussian", "spiral")
 PLANAR_REGRESSION = ("plane", "bump")

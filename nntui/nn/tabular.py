@@ -23,7 +23,7 @@ from typing import TextIO
 
 import numpy as np
 
-from nntui.nn.data import one_hot
+from nntui.nn.data import one_hot, split_indices
 
 TASKS = ("classification", "regression")
 MIN_ROWS = 4
@@ -99,55 +99,6 @@ class TabularDataset:
         else:
             targets = self.y.reshape(-1, 1)
         return self.x[train], self.x[test], targets[train], targets[test]
-
-
-def split_indices(
-    n_samples: int,
-    test_size: float,
-    rng: np.random.Generator,
-    labels: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Shuffled train and test row indices, stratified by `labels` when given.
-
-    Each class with at least two rows puts at least one in each set; a class
-    with a single row goes to the training set.
-
-    Args:
-        n_samples: Number of rows to split.
-        test_size: Fraction of rows for the test set, strictly between 0 and 1.
-        rng: Source of the shuffle.
-        labels: Integer class of each row, or None for a plain shuffled split.
-
-    Returns:
-        `(train_indices, test_indices)`, each shuffled.
-
-    Raises:
-        ValueError: If `test_size` is not strictly between 0 and 1, or there
-            are too few rows to give both sets at least one.
-    """
-    if (
-        isinstance(test_size, bool)
-        or not isinstance(test_size, int | float)
-        or not 0 < test_size < 1
-    ):
-        raise ValueError(f"test_size must be between 0 and 1 (exclusive), got {test_size!r}")
-    if n_samples < 2:
-        raise ValueError(f"need at least 2 samples to split, got {n_samples}")
-    groups = [np.arange(n_samples)] if labels is None else _rows_by_class(labels)
-    train_parts, test_parts = [], []
-    for rows in groups:
-        rows = rng.permutation(rows)
-        n_test = min(max(round(len(rows) * test_size), 1), len(rows) - 1)
-        test_parts.append(rows[:n_test])
-        train_parts.append(rows[n_test:])
-    train, test = np.concatenate(train_parts), np.concatenate(test_parts)
-    if len(test) == 0:
-        raise ValueError("too few samples per class to put any in the test set")
-    return rng.permutation(train), rng.permutation(test)
-
-
-def _rows_by_class(labels: np.ndarray) -> list[np.ndarray]:
-    return [np.flatnonzero(labels == label) for label in np.unique(labels)]
 
 
 def load_iris() -> TabularDataset:

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nntui.nn.data import normalize_features
+from nntui.nn.data import normalize_features, split_indices
 from nntui.nn.network import NeuralNetwork
-from nntui.nn.tabular import DataSourceError, TabularDataset, load_csv, load_iris, split_indices
+from nntui.nn.tabular import DataSourceError, TabularDataset, load_csv, load_iris
 
 WriteCsv = Callable[..., Path]
 

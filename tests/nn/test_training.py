@@ -156,8 +156,18 @@ def test_on_epoch_end_gets_metrics_and_per_layer_gradient_norms() -> None:
     )  # fmt: skip
     assert [epoch for epoch, _ in calls] == [1, 2, 3]
     logs = calls[0][1]
-    assert set(logs) == {"loss", "accuracy", "val_loss", "val_accuracy", "grad_norms"}
-    assert len(logs["grad_norms"]) == 2
+    assert set(logs) == {
+        "loss",
+        "accuracy",
+        "val_loss",
+        "val_accuracy",
+        "learning_rate",
+        "grad_norms",
+        "update_ratios",
+        "weight_norms",
+    }
+    assert logs["learning_rate"] == 0.1
+    assert len(logs["grad_norms"]) == len(logs["update_ratios"]) == len(logs["weight_norms"]) == 2
     assert all(type(norm) is float and norm > 0 for norm in logs["grad_norms"])
 
 

@@ -1,0 +1,108 @@
+"""Early stopping: end training when a metric stops improving, and keep the best weights.
+
+Trained long enough, a network starts to learn its training set by heart: the
+training loss keeps falling while the validation loss turns back up. Early
+stopping watches a metric (``val_loss`` by default) and stops once it has not
+improved by more than ``min_delta`` for ``patience`` epochs in a row; with
+``restore_best_weights`` the network then goes back to the weights of its best
+epoch. It follows Keras' ``EarlyStopping``: the weights are restored only when
+training stops early (a run that reaches its last epoch keeps its last
+weights), and ``patience=0`` stops at the first epoch without improvement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from nntui.nn.monitoring import ImprovementTracker, check_patience
+
+
+class EarlyStopping:
+    """Stop training when ``monitor`` has not improved for ``patience`` epochs.
+
+    Args:
+        monitor: the metric to watch; smaller is better for losses, larger for
+            ``accuracy``/``r2`` (and their ``val_`` forms).
+        patience: epochs without improvement to wait before stopping.
+        min_delta: the smallest change that counts as an improvement.
+        restore_best_weights: on stopping, put back the best epoch's weights.
+
+    Attributes:
+        mode: ``"min"`` or ``"max"``, inferred from ``monitor``.
+        best_epoch: the epoch with the best value so far (None before any).
+        best_value: that value, a plain float (None before any).
+        stopped_epoch: the epoch training stopped after, or None.
+
+    Example:
+        >>> stopping = EarlyStopping(patience=2)
+        >>> stopping.mode
+        'min'
+    """
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 10,
+        min_delta: float = 0.0,
+        restore_best_weights: bool = True,
+    ) -> None:
+        self._tracker = ImprovementTracker(monitor, min_delta)
+        self.monitor = monitor
+        self.mode = self._tracker.mode
+        self.min_delta = self._tracker.min_delta
+        self.patience = check_patience(patience)
+        if not isinstance(restore_best_weights, bool):
+            raise ValueError(
+                f"restore_best_weights must be True or False, got {restore_best_weights!r}"
+            )
+        self.restore_best_weights = restore_best_weights
+        self.stopped_epoch: int | None = None
+        self._best_parameters = np.zeros(0)
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch with the best monitored value so far."""
+        return self._tracker.best_epoch
+
+    @property
+    def best_value(self) -> float | None:
+        """The best monitored value so far."""
+        return self._tracker.best_value
+
+    def start(self, parameters: np.ndarray) -> None:
+        """Reset for a new run of the network whose flat parameter vector is ``parameters``."""
+        self._tracker.reset()
+        self.stopped_epoch = None
+        if self.restore_best_weights:
+            # One preallocated copy, refreshed (not reallocated) at each new best.
+            self._best_parameters = np.array(parameters, copy=True)
+
+    def update(self, epoch: int, logs: Mapping[str, float], parameters: np.ndarray) -> bool:
+        """Record ``epoch``'s metrics; return True when training should stop now.
+
+        Args:
+            epoch: the epoch that just ended (from 1).
+            logs: its metrics; must hold ``monitor``.
+            parameters: the network's flat parameter vector after that epoch.
+        """
+        if self._tracker.update(epoch, logs):
+            if self.restore_best_weights:
+                np.copyto(self._best_parameters, parameters)
+            return False
+        if self._tracker.epochs_without_improvement >= self.patience:
+            self.stopped_epoch = epoch
+            return True
+        return False
+
+    def restore(self, parameters: np.ndarray) -> None:
+        """Copy the best epoch's weights back into ``parameters`` (when asked to keep them)."""
+        if self.restore_best_weights and self.best_epoch is not None:
+            np.copyto(parameters, self._best_parameters)
+
+    def __repr__(self) -> str:
+        return (
+            f"EarlyStopping(monitor={self.monitor!r}, patience={self.patience!r}, "
+            f"min_delta={self.min_delta!r}, restore_best_weights={self.restore_best_weights!r})"
+        )

@@ -1,0 +1,230 @@
+"""Learning-rate schedules: the rate ``η`` of each epoch.
+
+A large rate learns fast but cannot settle into a narrow minimum; a small one
+settles but crawls. A schedule starts with the rate given to ``train`` (``η₀``)
+and lowers it as training goes on. For epoch ``e`` (counting from 1):
+
+==========================  ===================================================
+schedule                    rate of epoch e
+==========================  ===================================================
+``constant``                η₀
+``step`` (factor f, every)  η₀ · f^⌊(e-1) / every⌋     (drops every ``every`` epochs)
+``exponential`` (factor f)  η₀ · f^(e-1)               (a little every epoch)
+``plateau`` (f, patience)   ×f whenever the monitored metric has not improved for
+                            ``patience`` epochs (like Keras' ReduceLROnPlateau)
+==========================  ===================================================
+
+Every schedule takes ``min_rate``: decay never takes the rate below it (nor
+raises a rate that starts below it).
+
+The network calls :meth:`LearningRateSchedule.start` with ``η₀`` before the
+first epoch and :meth:`LearningRateSchedule.next_rate` after each epoch with
+that epoch's metrics. A schedule keeps state (the plateau's best value), and
+``start`` resets it, so one instance can serve several runs, one at a time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from numbers import Integral, Real
+from typing import Any
+
+from nntui.nn.monitoring import ImprovementTracker, check_patience
+
+
+class LearningRateSchedule:
+    """The learning rate of each epoch.
+
+    Attributes:
+        min_rate: the floor that decay stops at.
+        monitor: the metric the schedule watches (``plateau``), or None.
+    """
+
+    name: str = ""
+    monitor: str | None = None
+
+    def __init__(self, min_rate: float = 0.0) -> None:
+        self.min_rate = _non_negative("min_rate", min_rate)
+        self.initial_rate = 0.0
+
+    def start(self, initial_rate: float) -> float:
+        """Reset for a new run starting at ``initial_rate``; return epoch 1's rate."""
+        self.initial_rate = float(initial_rate)
+        return self.initial_rate
+
+    def next_rate(self, epoch: int, logs: Mapping[str, float]) -> float:
+        """Epoch ``epoch`` ended with metrics ``logs``: return the rate of epoch ``epoch + 1``."""
+        raise NotImplementedError
+
+    def _floored(self, rate: float) -> float:
+        return max(rate, min(self.min_rate, self.initial_rate))
+
+
+class ConstantSchedule(LearningRateSchedule):
+    """The same rate every epoch."""
+
+    name = "constant"
+
+    def next_rate(self, epoch: int, logs: Mapping[str, float]) -> float:
+        """Always ``η₀``."""
+        return self.initial_rate
+
+    def __repr__(self) -> str:
+        return "ConstantSchedule()"
+
+
+class StepDecay(LearningRateSchedule):
+    """Multiply the rate by ``factor`` every ``every`` epochs.
+
+    Args:
+        factor: the multiplier, in ``(0, 1]``.
+        every: epochs between drops, a whole number ≥ 1.
+        min_rate: the floor.
+    """
+
+    name = "step"
+
+    def __init__(self, factor: float, every: int, min_rate: float = 0.0) -> None:
+        super().__init__(min_rate)
+        self.factor = _factor(factor, allow_one=True)
+        if isinstance(every, bool) or not isinstance(every, Integral) or every < 1:
+            raise ValueError(f"every must be a whole number ≥ 1, got {every!r}")
+        self.every = int(every)
+
+    def next_rate(self, epoch: int, logs: Mapping[str, float]) -> float:
+        """``η₀ · factor^⌊epoch / every⌋`` (the next epoch's), floored."""
+        # A power of the factor, not repeated multiplication: no rounding drift.
+        return self._floored(self.initial_rate * self.factor ** (epoch // self.every))
+
+    def __repr__(self) -> str:
+        return (
+            f"StepDecay(factor={self.factor!r}, every={self.every!r}, min_rate={self.min_rate!r})"
+        )
+
+
+class ExponentialDecay(LearningRateSchedule):
+    """Multiply the rate by ``factor`` after every epoch.
+
+    Args:
+        factor: the multiplier, in ``(0, 1]``.
+        min_rate: the floor.
+    """
+
+    name = "exponential"
+
+    def __init__(self, factor: float, min_rate: float = 0.0) -> None:
+        super().__init__(min_rate)
+        self.factor = _factor(factor, allow_one=True)
+
+    def next_rate(self, epoch: int, logs: Mapping[str, float]) -> float:
+        """``η₀ · factor^epoch`` (the next epoch's), floored."""
+        return self._floored(self.initial_rate * self.factor**epoch)
+
+    def __repr__(self) -> str:
+        return f"ExponentialDecay(factor={self.factor!r}, min_rate={self.min_rate!r})"
+
+
+class ReduceOnPlateau(LearningRateSchedule):
+    """Multiply the rate by ``factor`` when ``monitor`` stops improving.
+
+    After ``patience`` epochs in a row without an improvement of more than
+    ``min_delta``, the rate is multiplied by ``factor`` and the count starts
+    again (as Keras' ``ReduceLROnPlateau`` without cooldown).
+
+    Args:
+        factor: the multiplier, in ``(0, 1)``.
+        patience: epochs without improvement before a cut (0: cut at once).
+        min_delta: the smallest change that counts as an improvement.
+        monitor: the metric to watch, ``"val_loss"`` by default; smaller is
+            better for losses, larger for ``accuracy``/``r2``.
+        min_rate: the floor.
+    """
+
+    name = "plateau"
+
+    def __init__(
+        self,
+        factor: float,
+        patience: int,
+        min_delta: float = 0.0,
+        monitor: str = "val_loss",
+        min_rate: float = 0.0,
+    ) -> None:
+        super().__init__(min_rate)
+        self.factor = _factor(factor, allow_one=False)
+        self.patience = check_patience(patience)
+        self._tracker = ImprovementTracker(monitor, min_delta)
+        self.monitor = monitor
+        self.min_delta = self._tracker.min_delta
+        self.rate = 0.0
+
+    def start(self, initial_rate: float) -> float:
+        """Reset the watch and the rate."""
+        self._tracker.reset()
+        self.rate = super().start(initial_rate)
+        return self.rate
+
+    def next_rate(self, epoch: int, logs: Mapping[str, float]) -> float:
+        """The current rate, cut by ``factor`` when patience has run out."""
+        improved = self._tracker.update(epoch, logs)
+        if not improved and self._tracker.epochs_without_improvement >= self.patience:
+            self.rate = self._floored(self.rate * self.factor)
+            self._tracker.epochs_without_improvement = 0
+        return self.rate
+
+    def __repr__(self) -> str:
+        return (
+            f"ReduceOnPlateau(factor={self.factor!r}, patience={self.patience!r}, "
+            f"min_delta={self.min_delta!r}, monitor={self.monitor!r}, min_rate={self.min_rate!r})"
+        )
+
+
+def _factor(factor: float, *, allow_one: bool) -> float:
+    if (
+        isinstance(factor, bool)
+        or not isinstance(factor, Real)
+        or not math.isfinite(factor)
+        or not (0 < factor <= 1 if allow_one else 0 < factor < 1)
+    ):
+        bounds = "(0, 1]" if allow_one else "(0, 1)"
+        raise ValueError(f"factor must be a number in {bounds}, got {factor!r}")
+    return float(factor)
+
+
+def _non_negative(name: str, value: float) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not math.isfinite(value)
+        or value < 0
+    ):
+        raise ValueError(f"{name} must be a number ≥ 0, got {value!r}")
+    return float(value)
+
+
+SCHEDULES: dict[str, Callable[..., LearningRateSchedule]] = {
+    schedule.name: schedule
+    for schedule in (ConstantSchedule, StepDecay, ExponentialDecay, ReduceOnPlateau)
+}
+"""Schedule name -> class (called with the schedule's settings)."""
+
+
+def make_schedule(name: str, **params: Any) -> LearningRateSchedule:
+    """Build a schedule by name: ``make_schedule("step", factor=0.5, every=10)``.
+
+    Raises:
+        ValueError: ``"Unknown learning-rate schedule 'X'. Available: ..."``,
+            a setting the schedule does not take or lacks, or a bad value.
+    """
+    try:
+        factory = SCHEDULES[name]
+    except (KeyError, TypeError):
+        available = ", ".join(SCHEDULES)
+        raise ValueError(
+            f"Unknown learning-rate schedule '{name}'. Available: {available}"
+        ) from None
+    try:
+        return factory(**params)
+    except TypeError as error:  # an unknown or missing setting
+        raise ValueError(f"learning-rate schedule '{name}': {error}") from None
