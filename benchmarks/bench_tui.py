@@ -1,0 +1,160 @@
+"""Does watching slow learning? The monitor's cost, measured.
+
+1. Throughput: the default config trained headless (``NetworkRunner.run()``)
+   and in the app (``App.run_test()``, until ``RunFinished``), alternating
+   H T H T … H; each TUI run's samples/s (as the runner measured it) is divided
+   by the mean of the headless runs either side, and the median of those
+   ratios is the figure (target ≥ 0.9×). The same for a 5× longer run.
+2. Key latency while training: a long run of the default network; the help
+   screen is opened (``f1``) and closed (``escape``) many times, and each key
+   is timed from the moment it reaches the app until the new screen has been
+   laid out and composited (target p95 < 100 ms).
+
+Usage::
+
+    python benchmarks/bench_tui.py [--repeats 5] [--presses 40] [--size 120x36]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from textual import events
+
+from nntui.config import default_config, with_overrides
+from nntui.training.runner import NetworkRunner
+from nntui.tui.app import NNTuiApp
+from nntui.tui.widgets.help import HelpScreen
+
+FINAL = ("finished", "stopped", "diverged", "failed")
+DEADLINE_S = 300.0
+
+
+def headless_samples_per_s(config: dict[str, Any], task: str) -> float:
+    """Samples/s of a plain runner, no face at all."""
+    return float(NetworkRunner(config, task).run()["samples_per_s"])
+
+
+async def tui_samples_per_s(config: dict[str, Any], task: str, size: tuple[int, int]) -> float:
+    """Samples/s of the same run inside the app, as the runner measured it."""
+    app = NNTuiApp(config, task=task)
+    async with app.run_test(size=size):
+        deadline = time.monotonic() + DEADLINE_S
+        while app.state.phase not in FINAL:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the app's run did not finish")
+            await asyncio.sleep(0.01)
+        assert app.state.results is not None
+        return float(app.state.results["samples_per_s"])
+
+
+async def _until(predicate: Any) -> None:
+    deadline = time.monotonic() + 10
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not answer the key")
+        await asyncio.sleep(0.0005)
+
+
+async def key_latencies_ms(
+    config: dict[str, Any], task: str, size: tuple[int, int], presses: int
+) -> tuple[list[float], int]:
+    """Milliseconds from key to redrawn screen, ``presses`` times, while training."""
+    long_run = with_overrides(config, {"training.epochs": 100_000})
+    app = NNTuiApp(long_run, task=task)
+    latencies: list[float] = []
+    async with app.run_test(size=size):
+        await _until(lambda: app.state.epoch >= 3)
+        for _ in range(presses):
+            for key, opened in (("f1", True), ("escape", False)):
+                started = time.perf_counter()
+                app.post_message(events.Key(key, None))
+
+                def shown(opened: bool = opened) -> bool:
+                    screen = app.screen
+                    if not opened:
+                        return not isinstance(screen, HelpScreen)
+                    if not isinstance(screen, HelpScreen):
+                        return False
+                    # Laid out means composited: both happen in one refresh.
+                    return any(body.region.area for body in screen.query("#help-body"))
+
+                await _until(shown)
+                latencies.append((time.perf_counter() - started) * 1000)
+                await asyncio.sleep(0.03)  # let a few batches run between keys
+        epochs = app.state.epoch
+        assert app.state.phase == "running", "the run must still be training"
+    return latencies, epochs
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The ``share`` quantile (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--repeats", type=int, default=7, help="TUI runs (each between two headless runs)"
+    )
+    parser.add_argument(
+        "--long-epochs",
+        type=int,
+        default=500,
+        help="also compare a longer run of the default network (0: skip)",
+    )
+    parser.add_argument("--presses", type=int, default=40, help="help open/close pairs")
+    parser.add_argument("--size", default="120x36", help="terminal size, e.g. 80x24")
+    parser.add_argument(
+        "--task", default="classification", choices=("classification", "regression")
+    )
+    args = parser.parse_args()
+    width, height = (int(part) for part in args.size.split("x"))
+    size = (width, height)
+    config = default_config()
+    print(f"{args.task}, terminal {width}×{height}")
+    for epochs in (int(config["training"]["epochs"]), args.long_epochs):
+        if epochs <= 0:
+            continue
+        run_config = with_overrides(config, {"training.epochs": epochs})
+        # H T H T … H: each TUI run is compared with the headless runs either side
+        # of it, so a change in the machine's load between runs cancels out.
+        headless = [headless_samples_per_s(run_config, args.task)]
+        tui: list[float] = []
+        for _ in range(args.repeats):
+            tui.append(asyncio.run(tui_samples_per_s(run_config, args.task, size)))
+            headless.append(headless_samples_per_s(run_config, args.task))
+        paired = [
+            t / ((h0 + h1) / 2) for t, h0, h1 in zip(tui, headless[:-1], headless[1:], strict=True)
+        ]
+        print(f"default config, {epochs} epochs, {args.repeats} TUI runs between headless runs")
+        for name, values in (("headless", headless), ("TUI", tui)):
+            runs = ", ".join(f"{value:,.0f}" for value in values)
+            median = statistics.median(values)
+            print(f"  {name:<8}  samples/s  median {median:>10,.0f}  runs {runs}")
+        print(
+            f"  TUI / headless: median of paired ratios {statistics.median(paired):.2f}, "
+            f"ratio of medians {statistics.median(tui) / statistics.median(headless):.2f}"
+            "  (target ≥ 0.90)"
+        )
+
+    latencies, epochs = asyncio.run(key_latencies_ms(config, args.task, size, args.presses))
+    print(f"key → redrawn screen while training ({len(latencies)} keys, {epochs} epochs trained)")
+    print(
+        f"  p50 {percentile(latencies, 0.50):.1f} ms   p95 {percentile(latencies, 0.95):.1f} ms   "
+        f"max {max(latencies):.1f} ms  (target p95 < 100 ms)"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,118 @@
+"""Hand runner events from the training thread to the app, throttled.
+
+The runner calls :class:`EventBridge` synchronously for every event. Epochs can
+end thousands of times a second; the screen needs at most ~10 updates a
+second. The bridge buffers ``EpochEnded`` events and posts them together, so
+every epoch still reaches the app (one sparkline point each), and it always
+flushes before the run's last event so the final epoch is never lost.
+
+Posting never blocks. The one wait is at the start of a run: after posting
+``RunStarted`` the bridge waits (at most ``show_timeout`` seconds) until the
+app says the new network is on screen, so drawing it does not compete with the
+first batches for the interpreter lock.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from textual.message import Message
+
+from nntui.training.events import EpochEnded, RunEvent, RunFailed, RunFinished, RunStarted
+from nntui.tui.messages import EpochsEnded, RunEnded, RunStartedMessage
+
+#: Upper bound on epoch posts per second (the screen refresh budget).
+MAX_POSTS_PER_SECOND = 10.0
+#: Longest the training thread waits for the app to draw a new network.
+SHOW_TIMEOUT_S = 0.5
+
+
+class EventBridge:
+    """The runner's ``on_event`` callback for one run of the app.
+
+    Args:
+        post: where messages go; ``App.post_message`` (thread-safe, never blocks).
+        run_id: tags every message so the app can ignore a replaced run.
+        max_posts_per_second: at most this many epoch posts per second.
+        show_timeout: how long ``RunStarted`` waits for :meth:`network_shown`
+            (0: do not wait).
+        clock: monotonic seconds; injectable for tests.
+
+    Example:
+        >>> posted = []
+        >>> bridge = EventBridge(posted.append, run_id=1)
+        >>> bridge.flush()
+        False
+    """
+
+    def __init__(
+        self,
+        post: Callable[[Message], object],
+        run_id: int,
+        *,
+        max_posts_per_second: float = MAX_POSTS_PER_SECOND,
+        show_timeout: float = SHOW_TIMEOUT_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._post = post
+        self.run_id = run_id
+        self._interval = 1.0 / max_posts_per_second
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._pending: list[EpochEnded] = []
+        self._last_post = float("-inf")
+        self._show_timeout = show_timeout
+        self._shown = threading.Event()
+
+    def __call__(self, event: RunEvent) -> None:
+        """Receive one event from the runner (called in the training thread)."""
+        if isinstance(event, EpochEnded):
+            with self._lock:
+                self._pending.append(event)
+                if self._clock() - self._last_post >= self._interval:
+                    self._post_pending()
+        elif isinstance(event, RunStarted):
+            self._post(RunStartedMessage(self.run_id, event))
+            if self._show_timeout > 0:
+                self._shown.wait(self._show_timeout)
+        elif isinstance(event, (RunFinished, RunFailed)):
+            with self._lock:
+                self._post_pending()
+                self._post(RunEnded(self.run_id, event))
+
+    def network_shown(self) -> None:
+        """The app drew the new network (or gave up on it): training may go on."""
+        self._shown.set()
+
+    def flush(self) -> bool:
+        """Post buffered epochs now, whatever the rate. Returns True if any were posted."""
+        with self._lock:
+            return self._post_pending()
+
+    def flush_if_due(self) -> bool:
+        """Post buffered epochs if the rate allows (for a timer in the app's thread).
+
+        Without it, the epochs buffered just before a pause or a slow epoch
+        would wait for the next epoch to be shown.
+        """
+        with self._lock:
+            if self._clock() - self._last_post < self._interval:
+                return False
+            return self._post_pending()
+
+    @property
+    def pending(self) -> int:
+        """Epochs buffered and not yet posted."""
+        with self._lock:
+            return len(self._pending)
+
+    def _post_pending(self) -> bool:
+        # Called with the lock held, so two flushes can never post out of order.
+        if not self._pending:
+            return False
+        epochs, self._pending = tuple(self._pending), []
+        self._last_post = self._clock()
+        self._post(EpochsEnded(self.run_id, epochs))
+        return True

@@ -1,0 +1,146 @@
+"""The throttled event bridge between the training thread and the app."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+
+from nntui.training.events import RunFailed, RunFinished
+from nntui.tui.bridge import EventBridge
+from nntui.tui.messages import EpochsEnded, RunEnded, RunStartedMessage
+
+
+class FakeClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_fast_epochs_are_batched_to_the_rate_limit(make_started, make_epoch) -> None:
+    posted: list = []
+    clock = FakeClock()
+    bridge = EventBridge(
+        posted.append, run_id=7, max_posts_per_second=10, show_timeout=0, clock=clock
+    )
+    bridge(make_started())
+    for epoch in range(1, 1001):  # 1000 epochs in one simulated second
+        clock.now = epoch / 1000
+        bridge(make_epoch(epoch, epochs=1000))
+    epoch_posts = [m for m in posted if isinstance(m, EpochsEnded)]
+    assert len(epoch_posts) <= 11  # ~10 per second, never one per epoch
+    delivered = [e.epoch for m in epoch_posts for e in m.epochs]
+    assert bridge.pending + len(delivered) == 1000
+    assert delivered == sorted(delivered)
+    assert all(m.run_id == 7 for m in posted)
+
+
+def test_the_final_epochs_are_flushed_before_the_run_ends(make_started, make_epoch) -> None:
+    posted: list = []
+    clock = FakeClock()
+    bridge = EventBridge(
+        posted.append, run_id=1, max_posts_per_second=15, show_timeout=0, clock=clock
+    )
+    bridge(make_started())
+    for epoch in range(1, 51):  # all within one throttle interval after the first
+        bridge(make_epoch(epoch, epochs=50))
+    bridge(RunFinished(results={"status": "completed"}))
+    assert isinstance(posted[0], RunStartedMessage)
+    assert isinstance(posted[-1], RunEnded)
+    epochs = [e.epoch for m in posted if isinstance(m, EpochsEnded) for e in m.epochs]
+    assert epochs == list(range(1, 51))
+    assert bridge.pending == 0
+
+
+def test_a_failure_is_delivered_after_the_epochs_before_it(make_started, make_epoch) -> None:
+    posted: list = []
+    bridge = EventBridge(posted.append, run_id=1, show_timeout=0, clock=FakeClock())
+    bridge(make_started())
+    bridge(make_epoch(1))
+    bridge(make_epoch(2))
+    bridge(RunFailed(reason="diverged at epoch 3: loss is nan"))
+    kinds = [type(m).__name__ for m in posted]
+    assert kinds == ["RunStartedMessage", "EpochsEnded", "EpochsEnded", "RunEnded"]
+    assert posted[-1].event.reason.startswith("diverged at epoch 3")
+
+
+def test_flush_if_due_respects_the_rate_and_flush_does_not(make_epoch) -> None:
+    posted: list = []
+    clock = FakeClock()
+    bridge = EventBridge(posted.append, run_id=1, max_posts_per_second=10, clock=clock)
+    bridge(make_epoch(1))  # posted at once: nothing was posted before
+    bridge(make_epoch(2))  # buffered: within 0.1 s of the last post
+    assert bridge.pending == 1
+    assert bridge.flush_if_due() is False
+    clock.now = 0.2
+    assert bridge.flush_if_due() is True
+    assert bridge.pending == 0
+    bridge(make_epoch(3))
+    assert bridge.flush() is True
+    assert bridge.flush() is False
+    assert [e.epoch for m in posted for e in m.epochs] == [1, 2, 3]
+
+
+def test_concurrent_flushes_deliver_every_epoch_once_in_order(make_epoch) -> None:
+    posted: list = []
+    bridge = EventBridge(posted.append, run_id=1, max_posts_per_second=1000)
+    done = threading.Event()
+
+    def produce() -> None:
+        for epoch in range(1, 2001):
+            bridge(make_epoch(epoch, epochs=2000))
+        done.set()
+
+    thread = threading.Thread(target=produce)
+    thread.start()
+    while not done.is_set():  # the app's timer flushing from another thread
+        bridge.flush_if_due()
+    thread.join(timeout=10)
+    bridge.flush()
+    epochs = [e.epoch for m in posted for e in m.epochs]
+    assert epochs == list(range(1, 2001))
+
+
+def _waiting_in_bridge(thread: threading.Thread) -> bool:
+    frame = sys._current_frames().get(thread.ident or -1)
+    names = []
+    while frame is not None:
+        names.append(frame.f_code.co_name)
+        frame = frame.f_back
+    return "wait" in names and "__call__" in names
+
+
+def test_run_started_waits_until_the_network_is_shown(make_started, make_epoch) -> None:
+    posted: list = []
+    bridge = EventBridge(posted.append, run_id=1, show_timeout=30)
+    returned = threading.Event()
+
+    def runner() -> None:
+        bridge(make_started())
+        returned.set()
+
+    thread = threading.Thread(target=runner)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not _waiting_in_bridge(thread):
+        assert not returned.is_set(), "RunStarted returned before the network was shown"
+        assert time.monotonic() < deadline, "the training thread never waited"
+    assert isinstance(posted[0], RunStartedMessage)  # posted first, then waits
+    bridge.network_shown()
+    assert returned.wait(timeout=10)
+    thread.join(timeout=10)
+
+
+def test_the_wait_for_the_screen_is_bounded(make_started) -> None:
+    bridge = EventBridge(lambda message: None, run_id=1, show_timeout=0.01)
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (bridge(make_started()), done.set()))
+    thread.start()
+    assert done.wait(
+        timeout=10
+    )  # returns on its own: an app that never answers cannot stall training
+    thread.join(timeout=10)
