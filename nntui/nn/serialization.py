@@ -95,6 +95,12 @@ def read_model_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[
         raise ModelFileError(f"model file not found: {name}")
     if file.is_dir():
         raise ModelFileError(f"{name}: is a folder, not a model file")
+    with file.open("rb") as handle:
+        magic = handle.read(4)
+    if magic not in (b"PK\x03\x04", b"\x93NUM"):  # zip (.npz) or a lone .npy
+        raise ModelFileError(
+            f"{name}: not a readable model file (not an .npz archive; nntui saves models as .npz)"
+        )
     try:
         archive = np.load(file, allow_pickle=False)
     except Exception as error:  # any failure to parse untrusted bytes: not a model file
