@@ -31,7 +31,7 @@ import difflib
 import io
 import math
 import sys
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,6 +40,7 @@ import numpy as np
 from nntui.atomic import atomic_write_text
 from nntui.nn.network import NeuralNetwork
 from nntui.nn.serialization import ModelFileError
+from nntui.nn.tabular import DataSourceError, read_csv_table
 from nntui.output_paths import output_path_problem
 
 EXIT_OK = 0
@@ -96,7 +97,7 @@ def main(
         network = load_model(args.model)
         x = read_inputs(args.input, network)
         text = predictions_csv(network, x)
-    except (PredictError, ModelFileError) as error:
+    except (PredictError, ModelFileError, DataSourceError) as error:
         print(f"error: {error}", file=err)
         return EXIT_USAGE
     if args.output is None:
@@ -170,12 +171,13 @@ def read_inputs(path: str | Path, network: NeuralNetwork) -> np.ndarray:
     """The model's input columns of a CSV file, as raw (not yet normalised) float64 rows.
 
     Raises:
-        PredictError: the file is missing, unreadable or empty, has no header,
-            lacks a column the model needs, or has a value that is not a
-            finite number (the message names the row and column).
+        DataSourceError: the file is missing, unreadable or empty, has no
+            header, has a ragged row, or has a value that is not a finite
+            number (the message names the row and column).
+        PredictError: the file lacks a column the model needs.
     """
-    name = str(path)
-    header, rows = _read_csv(Path(path), name)
+    table = read_csv_table(path, kind="input")
+    name, header = table.name, table.header
     wanted = _metadata(network).get("feature_names")
     n_inputs = network.layer_sizes[0]
     if wanted is None:
@@ -187,48 +189,7 @@ def read_inputs(path: str | Path, network: NeuralNetwork) -> np.ndarray:
         indices = list(range(len(header)))
     else:
         indices = [_column(header, column, name, wanted) for column in wanted]
-    x = np.empty((len(rows), len(indices)), dtype=np.float64)
-    for row, (line, fields) in enumerate(rows):
-        x[row] = [_number(fields[i], name, line, header[i]) for i in indices]
-    return x
-
-
-def _read_csv(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    if not path.exists():
-        raise PredictError(f"input file not found: {name}")
-    if path.is_dir():
-        raise PredictError(f"{name}: is a folder, not a CSV file")
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as file:
-            records = list(_records(file))
-    except UnicodeDecodeError as error:
-        raise PredictError(f"{name}: not UTF-8 text (undecodable byte at {error.start})") from None
-    except csv.Error as error:
-        raise PredictError(f"{name}: not a readable CSV file: {error}") from None
-    except OSError as error:
-        raise PredictError(f"cannot read {name}: {error.strerror or error}") from None
-    if not records:
-        raise PredictError(f"{name}: file is empty; expected a header row and data rows")
-    (_, header), *rows = records
-    if all(_is_number(field) for field in header):
-        raise PredictError(
-            f"{name}: line 1 looks like data, not a header; add a first line with the column names"
-        )
-    for line, fields in rows:
-        if len(fields) != len(header):
-            raise PredictError(
-                f"{name}: row {line} has {len(fields)} field{'s' * (len(fields) != 1)}, "
-                f"header has {len(header)}"
-            )
-    return header, rows
-
-
-def _records(file: TextIO) -> Iterator[tuple[int, list[str]]]:
-    reader = csv.reader(file)
-    for fields in reader:
-        stripped = [field.strip() for field in fields]
-        if any(stripped):
-            yield reader.line_num, stripped  # the line a person sees in an editor
+    return table.numbers(indices)
 
 
 def _column(header: list[str], column: str, name: str, wanted: Sequence[str]) -> int:
@@ -242,27 +203,6 @@ def _column(header: list[str], column: str, name: str, wanted: Sequence[str]) ->
     if close:
         message += f" (did you mean {close[0]!r}?)"
     raise PredictError(message)
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
-def _number(text: str, name: str, line: int, column: str) -> float:
-    where = f"{name}: row {line}, column {column!r}"
-    if not text:
-        raise PredictError(f"{where}: missing value")
-    try:
-        value = float(text)
-    except ValueError:
-        raise PredictError(f"{where}: not a number: {text!r}") from None
-    if not math.isfinite(value):
-        raise PredictError(f"{where}: not a finite number: {text!r}")
-    return value
 
 
 def predict_table(network: NeuralNetwork, x: np.ndarray) -> tuple[list[str], list[list[Any]]]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import ConfigFactory
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -42,8 +43,6 @@ TINY_CONFIG: dict[str, Any] = {
         "shuffle": True,
     },
 }
-
-ConfigFactory = Callable[..., Path]
 
 
 def tiny_config(overrides: Mapping[str, Any] | None = None, *, log_dir: Path) -> dict[str, Any]:
@@ -125,11 +124,16 @@ def run_nntui(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]
 
 
 @pytest.fixture
-def start_nntui(tmp_path: Path) -> Callable[..., subprocess.Popen[str]]:
-    """Start ``python -m nntui ARGS`` with ``cwd=tmp_path`` and text pipes; the test waits on it."""
+def start_nntui(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[str]]]:
+    """Start ``python -m nntui ARGS`` with ``cwd=tmp_path`` and text pipes; the test waits on it.
+
+    Whatever the test does, every process it started is killed (if still
+    running), reaped and has its pipes closed afterwards.
+    """
+    started: list[subprocess.Popen[str]] = []
 
     def start(*args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             nntui_command(*args),
             cwd=tmp_path,
             env=nntui_env(env),
@@ -137,8 +141,16 @@ def start_nntui(tmp_path: Path) -> Callable[..., subprocess.Popen[str]]:
             stderr=subprocess.PIPE,
             text=True,
         )
+        started.append(process)
+        return process
 
-    return start
+    yield start
+    for process in started:
+        process.kill()
+        process.wait()
+        for pipe in (process.stdout, process.stderr):
+            if pipe is not None:
+                pipe.close()
 
 
 @pytest.fixture

@@ -6,48 +6,34 @@ Most cases call ``main([...])`` in-process for speed; what needs a real process
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import queue
 import signal
 import subprocess
 import sys
-import threading
-import time
 import types
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from bad_configs import BAD_CONFIGS, MISSING_CONFIG
+from helpers import (
+    CLASSIFICATION_HISTORY_KEYS,
+    LINE_DEADLINE_S,
+    REGRESSION_HISTORY_KEYS,
+    RESULT_KEYS,
+    ConfigFactory,
+    lines_of,
+    wait_for_line,
+)
 
 from nntui import __version__
 from nntui.cli import main
 
 pytestmark = pytest.mark.usefixtures("isolated_cwd")
 
-TESTS_DIR = Path(__file__).resolve().parent
-ConfigFactory = Callable[..., Path]
 RunNntui = Callable[..., subprocess.CompletedProcess[str]]
 
-RESULT_KEYS = {
-    "schema_version",
-    "version",
-    "status",
-    "task",
-    "config",
-    "architecture",
-    "history",
-    "test",
-    "epochs_completed",
-    "wall_time_s",
-    "samples_per_s",
-    "seed",
-    "stop_message",
-    "data",
-    "best_epoch",
-    "diagnostics",
-}
 
 # Learnable in well under a second, with margin above the asserted metrics.
 GOOD_CLASSIFICATION = {"data.n_samples": 400, "training.epochs": 30}
@@ -56,20 +42,6 @@ GOOD_REGRESSION = {"data.n_samples": 400, "training.epochs": 30, "training.learn
 DIVERGENT = {"training.learning_rate": 1.0e6}
 # Long enough that a Ctrl+C after the first progress line lands mid-run.
 LONG_RUN = {"training.epochs": 5000}
-
-
-def _load_bad_configs() -> Any:
-    """``tests/bad_configs.py``, loaded by path (the tests folder is no package)."""
-    spec = importlib.util.spec_from_file_location("bad_configs", TESTS_DIR / "bad_configs.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-_bad_configs = _load_bad_configs()
-BAD_CONFIGS: list[tuple[str, str, str]] = _bad_configs.BAD_CONFIGS
-MISSING_CONFIG: tuple[str, str] = _bad_configs.MISSING_CONFIG
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -204,15 +176,23 @@ def test_bad_epochs_override_names_the_key(
     assert "training.epochs" in capsys.readouterr().err
 
 
-def test_unwritable_output_exits_2_before_training(
-    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("option", "file_name"),
+    [("--output", "results.json"), ("--save-model", "m.npz"), ("--metrics-jsonl", "m.jsonl")],
+)
+def test_an_unwritable_output_path_exits_2_before_training(
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    option: str,
+    file_name: str,
 ) -> None:
     (tmp_path / "file.txt").write_text("not a folder")
-    output = tmp_path / "file.txt" / "results.json"
-    assert main(["--headless", "--config", str(tiny_config_file()), "--output", str(output)]) == 2
+    target = str(tmp_path / "file.txt" / file_name)
+    assert main(["--headless", "--config", str(tiny_config_file()), option, target]) == 2
     captured = capsys.readouterr()
-    assert "--output" in captured.err
-    assert "epoch" not in captured.out
+    assert option in captured.err
+    assert captured.out == ""
 
 
 # -- headless runs -------------------------------------------------------------------
@@ -228,13 +208,7 @@ def test_headless_classification_writes_results_with_good_metrics(
     assert set(results) >= RESULT_KEYS
     assert results["status"] == "completed"
     assert results["task"] == "classification"
-    assert set(results["history"]) == {
-        "loss",
-        "accuracy",
-        "val_loss",
-        "val_accuracy",
-        "learning_rate",
-    }
+    assert set(results["history"]) == CLASSIFICATION_HISTORY_KEYS
     assert len(results["history"]["loss"]) == results["epochs_completed"] == 30
     assert results["architecture"]["layer_sizes"] == [8, 16, 3]
     assert results["test"]["accuracy"] >= 0.85
@@ -252,7 +226,7 @@ def test_headless_regression_writes_results_with_good_metrics(
     results = read_results(tmp_path / "r.json")
     assert set(results) >= RESULT_KEYS
     assert results["task"] == "regression"
-    assert set(results["history"]) == {"loss", "r2", "val_loss", "val_r2", "learning_rate"}
+    assert set(results["history"]) == REGRESSION_HISTORY_KEYS
     assert results["architecture"]["layer_sizes"] == [8, 16, 1]
     assert results["test"]["r2"] >= 0.8
 
@@ -340,48 +314,16 @@ def test_ctrl_c_mid_run_exits_130_and_writes_interrupted_results(
 ) -> None:
     tiny_config_file(LONG_RUN)
     process = start_nntui("--headless", "--output", "results.json")
-    try:
-        lines = _lines_of(process.stdout)
-        _wait_for_line(lines, "epoch", deadline=time.monotonic() + 60)
-        process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=60)
-        stderr = process.stderr.read()
-    finally:
-        process.kill()
-        process.wait()
-        process.stdout.close()
-        process.stderr.close()
+    wait_for_line(lines_of(process.stdout), "epoch")
+    process.send_signal(signal.SIGINT)
+    code = process.wait(timeout=LINE_DEADLINE_S)
+    stderr = process.stderr.read()
     assert code == 130, stderr
     assert "interrupted" in stderr
     assert "Traceback" not in stderr
     results = read_results(tmp_path / "results.json")
     assert results["status"] == "interrupted"
     assert 0 < results["epochs_completed"] < LONG_RUN["training.epochs"]
-
-
-def _lines_of(stream: Any) -> queue.Queue[str | None]:
-    """Lines of ``stream`` as they arrive, then ``None`` at the end."""
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        for line in stream:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return lines
-
-
-def _wait_for_line(lines: queue.Queue[str | None], prefix: str, deadline: float) -> str:
-    while True:
-        try:
-            line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            pytest.fail(f"no line starting with {prefix!r} before the deadline")
-        if line is None:
-            pytest.fail(f"the process ended before printing a line starting with {prefix!r}")
-        if line.startswith(prefix):
-            return line
 
 
 def test_headless_never_imports_textual(
@@ -575,18 +517,6 @@ def test_save_model_of_a_diverged_run_exits_1_and_says_so(
     err = capsys.readouterr().err
     assert "--save-model m.npz: the run diverged" in err
     assert not (tmp_path / "m.npz").exists()
-
-
-def test_an_unwritable_save_model_path_exits_2_before_training(
-    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (tmp_path / "file.txt").write_text("x")
-    config = str(tiny_config_file())
-    target = str(tmp_path / "file.txt" / "m.npz")
-    assert main(["--headless", "--config", config, "--save-model", target]) == 2
-    captured = capsys.readouterr()
-    assert "--save-model" in captured.err
-    assert "epoch" not in captured.out
 
 
 def test_early_stopping_run_exits_0_and_explains_why_it_stopped(

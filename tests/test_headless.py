@@ -29,7 +29,7 @@ from nntui.progress import (
     make_progress,
     should_report,
 )
-from nntui.training.events import EpochEnded, LayerInfo, RunFinished, RunStarted
+from nntui.training.events import EpochEnded, LayerInfo, RunEvent, RunFinished, RunStarted
 from nntui.training.results import flat_metrics
 
 pytestmark = pytest.mark.usefixtures("isolated_cwd")
@@ -83,6 +83,14 @@ def finished_results(status: str = "completed") -> dict:
     }
 
 
+def replay_run(view: Callable[[RunEvent], None], epochs: int) -> None:
+    """Show ``view`` a whole completed run: started, every epoch, finished."""
+    view(started(epochs=epochs))
+    for epoch in range(1, epochs + 1):
+        view(epoch_ended(epoch, epochs))
+    view(RunFinished(results=finished_results()))
+
+
 # -- progress -------------------------------------------------------------------
 
 
@@ -115,11 +123,7 @@ def test_plain_lines_come_every_tenth_of_the_run_and_at_the_last_epoch(
 
 def test_plain_progress_prints_header_then_due_epochs_without_escapes() -> None:
     stream = io.StringIO()
-    view = PlainProgress(stream)
-    view(started(epochs=20))
-    for epoch in range(1, 21):
-        view(epoch_ended(epoch, 20))
-    view(RunFinished(results=finished_results()))
+    replay_run(PlainProgress(stream), epochs=20)
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("classification: 20 → 128 → 3")
     assert [line.split()[1] for line in lines[1:]] == [f"{e}/20" for e in range(2, 21, 2)]
@@ -176,11 +180,7 @@ def test_make_progress_picks_the_view_for_the_stream() -> None:
 
 def test_rich_progress_draws_a_bar_with_epoch_and_metrics() -> None:
     stream = io.StringIO()
-    view = RichProgress(stream)
-    view(started(epochs=4))
-    for epoch in range(1, 5):
-        view(epoch_ended(epoch, 4))
-    view(RunFinished(results=finished_results()))
+    replay_run(RichProgress(stream), epochs=4)
     text = stream.getvalue()
     assert "epoch 4/4" in text
     assert "val_accuracy 0.8000" in text

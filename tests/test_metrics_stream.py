@@ -5,25 +5,20 @@ from __future__ import annotations
 import io
 import json
 import math
-import queue
 import signal
 import subprocess
-import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import LINE_DEADLINE_S, ConfigFactory, lines_of, next_line
 
 from nntui.cli import main
 from nntui.metrics_stream import MetricsStream, epoch_record, json_line
 from nntui.training.events import EpochEnded
 
 pytestmark = pytest.mark.usefixtures("isolated_cwd")
-
-ConfigFactory = Callable[..., Path]
-DEADLINE_S = 60.0
 
 
 def epoch_event(epoch: int = 1, *, loss: float = 0.5) -> EpochEnded:
@@ -156,39 +151,21 @@ def test_jsonl_to_stdout_keeps_stdout_pure_and_moves_progress_to_stderr(
     assert "completed · 3/3 epochs" in captured.err
 
 
-def test_a_jsonl_path_under_a_file_exits_2_before_training(
-    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (tmp_path / "file.txt").write_text("x")
-    config = str(tiny_config_file())
-    target = str(tmp_path / "file.txt" / "m.jsonl")
-    assert main(["--headless", "--config", config, "--metrics-jsonl", target]) == 2
-    captured = capsys.readouterr()
-    assert "--metrics-jsonl" in captured.err
-    assert captured.out == ""
-
-
 def test_the_stream_can_be_followed_line_by_line_while_the_run_trains(
     tiny_config_file: ConfigFactory,
     start_nntui: Callable[..., subprocess.Popen[str]],
 ) -> None:
     tiny_config_file({"training.epochs": 100_000})
     process = start_nntui("--headless", "--metrics-jsonl", "-")
-    try:
-        lines = _lines_of(process.stdout)
-        first = [json.loads(_next_line(lines)) for _ in range(3)]
-        assert process.poll() is None  # still training while we read
-        process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=DEADLINE_S)
-        rest = []
-        while (line := _next_line(lines, allow_end=True)) is not None:
-            rest.append(json.loads(line))
-        stderr = process.stderr.read()
-    finally:
-        process.kill()
-        process.wait()
-        process.stdout.close()
-        process.stderr.close()
+    lines = lines_of(process.stdout)
+    first = [json.loads(next_line(lines, expecting="a JSON line")) for _ in range(3)]
+    assert process.poll() is None  # still training while we read
+    process.send_signal(signal.SIGINT)
+    code = process.wait(timeout=LINE_DEADLINE_S)
+    rest = []
+    while (line := next_line(lines, allow_end=True, expecting="a JSON line")) is not None:
+        rest.append(json.loads(line))
+    stderr = process.stderr.read()
 
     assert [record["epoch"] for record in first] == [1, 2, 3]
     assert all(record["event"] == "epoch" and record["epochs"] == 100_000 for record in first)
@@ -197,26 +174,3 @@ def test_the_stream_can_be_followed_line_by_line_while_the_run_trains(
     assert rest[-1]["status"] == "interrupted"
     assert all(record["event"] == "epoch" for record in rest[:-1])
     assert "Traceback" not in stderr
-
-
-def _lines_of(stream: Any) -> queue.Queue[str | None]:
-    lines: queue.Queue[str | None] = queue.Queue()
-
-    def pump() -> None:
-        for line in stream:
-            lines.put(line)
-        lines.put(None)
-
-    threading.Thread(target=pump, daemon=True).start()
-    return lines
-
-
-def _next_line(lines: queue.Queue[str | None], *, allow_end: bool = False) -> str | None:
-    deadline = time.monotonic() + DEADLINE_S
-    try:
-        line = lines.get(timeout=max(0.0, deadline - time.monotonic()))
-    except queue.Empty:
-        pytest.fail("no JSON line before the deadline")
-    if line is None and not allow_end:
-        pytest.fail("the stream ended early")
-    return line

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import dotted_keys
 
 from nntui.cli import main
 from nntui.config import default_config, with_overrides
@@ -26,7 +27,7 @@ def trained_runner(**overrides: Any) -> NetworkRunner:
         "training.epochs": 5,
         "training.learning_rate": 0.05,
     }
-    values.update({key.replace("__", "."): value for key, value in overrides.items()})
+    values.update(dotted_keys(overrides))
     runner = NetworkRunner(with_overrides(default_config(), values), resolve(values))
     runner.run()
     return runner
@@ -221,6 +222,14 @@ def test_bad_input_csv_exits_2_with_a_clear_message(
     assert expected in err
     assert str(inputs) in err
     assert "Traceback" not in err
+
+
+def test_a_header_only_input_gives_a_header_only_output(iris_model: Path, tmp_path: Path) -> None:
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("sepal_length,sepal_width,petal_length,petal_width\n")
+    code, out, err = run_predict("--model", str(iris_model), "--input", str(inputs))
+    assert code == 0, err
+    assert read_csv(out) == (["predicted_class", "p_setosa", "p_versicolor", "p_virginica"], [])
 
 
 def test_missing_input_file_exits_2(iris_model: Path, tmp_path: Path) -> None:

@@ -45,16 +45,16 @@ def check_monitor(monitor: str, available: Collection[str], owner: str) -> None:
     )
 
 
-def check_min_delta(min_delta: float) -> float:
-    """``min_delta`` as a float ≥ 0, or a ValueError."""
+def check_non_negative(name: str, value: float) -> float:
+    """``value`` as a float ≥ 0 (``min_delta``, ``min_rate``), or a ValueError naming ``name``."""
     if (
-        isinstance(min_delta, bool)
-        or not isinstance(min_delta, Real)
-        or not math.isfinite(min_delta)
-        or min_delta < 0
+        isinstance(value, bool)
+        or not isinstance(value, Real)
+        or not math.isfinite(value)
+        or value < 0
     ):
-        raise ValueError(f"min_delta must be a number ≥ 0, got {min_delta!r}")
-    return float(min_delta)
+        raise ValueError(f"{name} must be a number ≥ 0, got {value!r}")
+    return float(value)
 
 
 def check_patience(patience: int) -> int:
@@ -82,7 +82,7 @@ class ImprovementTracker:
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(f"monitor must be a metric name such as 'val_loss', got {monitor!r}")
         self.monitor = monitor
-        self.min_delta = check_min_delta(min_delta)
+        self.min_delta = check_non_negative("min_delta", min_delta)
         self.mode: Mode = monitor_mode(monitor)
         self.reset()
 

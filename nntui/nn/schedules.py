@@ -30,7 +30,7 @@ from collections.abc import Callable, Mapping
 from numbers import Integral, Real
 from typing import Any
 
-from nntui.nn.monitoring import ImprovementTracker, check_patience
+from nntui.nn.monitoring import ImprovementTracker, check_non_negative, check_patience
 
 
 class LearningRateSchedule:
@@ -45,7 +45,7 @@ class LearningRateSchedule:
     monitor: str | None = None
 
     def __init__(self, min_rate: float = 0.0) -> None:
-        self.min_rate = _non_negative("min_rate", min_rate)
+        self.min_rate = check_non_negative("min_rate", min_rate)
         self.initial_rate = 0.0
 
     def start(self, initial_rate: float) -> float:
@@ -190,17 +190,6 @@ def _factor(factor: float, *, allow_one: bool) -> float:
         bounds = "(0, 1]" if allow_one else "(0, 1)"
         raise ValueError(f"factor must be a number in {bounds}, got {factor!r}")
     return float(factor)
-
-
-def _non_negative(name: str, value: float) -> float:
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, Real)
-        or not math.isfinite(value)
-        or value < 0
-    ):
-        raise ValueError(f"{name} must be a number ≥ 0, got {value!r}")
-    return float(value)
 
 
 SCHEDULES: dict[str, Callable[..., LearningRateSchedule]] = {

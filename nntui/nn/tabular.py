@@ -10,6 +10,9 @@ line 1) and the column::
 
 All such problems raise `DataSourceError`, a `ValueError`, so a command-line
 front end can print the message and exit instead of showing a traceback.
+
+`read_csv_table` is the reading step on its own, for a caller that picks its
+columns itself (``nntui predict`` matches them to a saved model's inputs).
 """
 
 import csv
@@ -32,6 +35,52 @@ MIN_ROWS = 4
 
 class DataSourceError(ValueError):
     """A data file is missing, unreadable or malformed; the message names the file."""
+
+
+@dataclass(frozen=True, eq=False)
+class CsvTable:
+    """The text of a CSV file with a header row, before any column is interpreted.
+
+    Attributes:
+        name: The file, as messages name it.
+        header: The column names on line 1, stripped of surrounding spaces.
+        rows: The non-blank data rows, each as `(line, fields)`: the line number
+            as a person counts it (the header is line 1) and the stripped fields,
+            one per column of the header.
+    """
+
+    name: str
+    header: list[str]
+    rows: list[tuple[int, list[str]]]
+
+    def numbers(self, indices: Sequence[int]) -> np.ndarray:
+        """The columns at `indices` as a float64 matrix; every cell must be a finite number.
+
+        Args:
+            indices: Positions of the wanted columns in `header`, in the order wanted.
+
+        Returns:
+            A new array of shape (len(rows), len(indices)).
+
+        Raises:
+            DataSourceError: Naming the row and column of the first bad cell in
+                file order: a missing value, or text that is not a finite number.
+        """
+        table = [[fields[i] for i in indices] for _, fields in self.rows]
+        try:
+            # Fast path: NumPy converts the whole table at once. It parses each
+            # string as Python's float() does, so both paths give the same values.
+            x = np.array(table, dtype=np.float64).reshape(len(self.rows), len(indices))
+            if np.isfinite(x).all():
+                return x
+        except ValueError:
+            pass
+        # Slow path, only for a bad file: read cell by cell in file order, so the
+        # error names the first bad cell a person would meet.
+        x = np.empty((len(self.rows), len(indices)), dtype=np.float64)
+        for row, (line, fields) in enumerate(self.rows):
+            x[row] = [_parse_number(fields[i], self.name, line, self.header[i]) for i in indices]
+        return x
 
 
 @dataclass(frozen=True, eq=False)
@@ -149,9 +198,9 @@ def load_csv(
     """
     if task not in TASKS:
         raise DataSourceError(f"task must be one of {', '.join(TASKS)}; got {task!r}")
-    name = str(path)
-    header, rows = _read_table(Path(path), name)
-    columns = _check_header(header, name)
+    table = read_csv_table(path)
+    name, rows = table.name, table.rows
+    columns = _check_column_names(table.header, name)
     target_index = _column_index(columns, target, name, role="target")
     feature_indices = _feature_indices(columns, features, target, name)
     if len(rows) < MIN_ROWS:
@@ -160,9 +209,9 @@ def load_csv(
             f"at least {MIN_ROWS} are needed"
         )
 
-    x = _number_table(rows, feature_indices, columns, name)
+    x = table.numbers(feature_indices)
     if task == "regression":
-        y = _number_table(rows, [target_index], columns, name)[:, 0]
+        y = table.numbers([target_index])[:, 0]
         class_names = None
     else:
         labels = [(line, fields[target_index]) for line, fields in rows]
@@ -179,16 +228,37 @@ def load_csv(
     )
 
 
-def _read_table(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the non-blank data rows, each with its line number."""
-    if not path.exists():
-        raise DataSourceError(f"data file not found: {name}")
-    if path.is_dir():
-        raise DataSourceError(f"{name}: is a directory, not a CSV file")
+def read_csv_table(path: str | Path, *, kind: str = "data") -> CsvTable:
+    """Read a CSV file with a header row, keeping every field as text.
+
+    Blank lines are skipped, fields are stripped of surrounding spaces and a
+    UTF-8 byte-order mark is ignored. Column names are not checked beyond line 1
+    having to look like a header; `load_csv` checks them further.
+
+    Args:
+        path: The CSV file.
+        kind: What the file is to the caller, for the message when it is
+            missing: "data" gives "data file not found: <path>".
+
+    Returns:
+        The header and the data rows, with `name` set to `str(path)`.
+
+    Raises:
+        DataSourceError: If the file is missing, a folder, not UTF-8 text, not
+            CSV or unreadable, empty, has a first line that looks like data
+            rather than column names, or has a row whose number of fields
+            differs from the header's. The message names the file (and the row).
+    """
+    name = str(path)
+    file = Path(path)
+    if not file.exists():
+        raise DataSourceError(f"{kind} file not found: {name}")
+    if file.is_dir():
+        raise DataSourceError(f"{name}: is a folder, not a CSV file")
     try:
         # utf-8-sig drops the byte-order mark that spreadsheet programs write.
-        with path.open(newline="", encoding="utf-8-sig") as file:
-            records = list(_non_blank_records(file))
+        with file.open(newline="", encoding="utf-8-sig") as text:
+            records = list(_non_blank_records(text))
     except UnicodeDecodeError as error:
         raise DataSourceError(
             f"{name}: not UTF-8 text (undecodable byte at offset {error.start})"
@@ -198,15 +268,19 @@ def _read_table(path: Path, name: str) -> tuple[list[str], list[tuple[int, list[
     except OSError as error:
         raise DataSourceError(f"cannot read {name}: {error.strerror or error}") from None
     if not records:
-        raise DataSourceError(f"{name}: file is empty")
+        raise DataSourceError(f"{name}: file is empty; expected a header row and data rows")
     (_, header), *rows = records
+    if all(_is_number(field) for field in header):
+        raise DataSourceError(
+            f"{name}: line 1 looks like data, not a header; add a first line with the column names"
+        )
     for line, fields in rows:
         if len(fields) != len(header):
             raise DataSourceError(
                 f"{name}: row {line} has {len(fields)} field{'s' * (len(fields) != 1)}, "
                 f"header has {len(header)}"
             )
-    return header, rows
+    return CsvTable(name=name, header=header, rows=rows)
 
 
 def _non_blank_records(file: TextIO) -> Iterator[tuple[int, list[str]]]:
@@ -219,11 +293,7 @@ def _non_blank_records(file: TextIO) -> Iterator[tuple[int, list[str]]]:
             yield reader.line_num, stripped
 
 
-def _check_header(header: list[str], name: str) -> list[str]:
-    if all(_is_number(field) for field in header):
-        raise DataSourceError(
-            f"{name}: line 1 looks like data, not a header; add a first line with the column names"
-        )
+def _check_column_names(header: list[str], name: str) -> list[str]:
     seen: dict[str, int] = {}
     for position, column in enumerate(header, start=1):
         if not column:
@@ -276,26 +346,6 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _number_table(
-    rows: list[tuple[int, list[str]]], indices: list[int], columns: list[str], name: str
-) -> np.ndarray:
-    """The given columns as a float64 matrix; every cell must be a finite number."""
-    table = [[fields[i] for i in indices] for _, fields in rows]
-    try:
-        # Fast path: NumPy converts the whole table at once.
-        x = np.array(table, dtype=np.float64)
-        if np.isfinite(x).all():
-            return x
-    except ValueError:
-        pass
-    # Slow path, only for a bad file: read cell by cell in file order, so the
-    # error names the first bad cell a person would meet.
-    x = np.empty((len(rows), len(indices)), dtype=np.float64)
-    for row, (line, fields) in enumerate(rows):
-        x[row] = [_parse_number(fields[i], name, line, columns[i]) for i in indices]
-    return x
 
 
 def _parse_number(text: str, name: str, line: int, column: str) -> float:

@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 import pytest
+from helpers import small_network, three_class_problem
 
 from nntui.nn.data import generate_classification_data, normalize_features
 from nntui.nn.network import NeuralNetwork
@@ -131,20 +132,10 @@ def test_bad_settings_are_reported(build, message: str) -> None:
 # -------------------------------------------------------------- inside train()
 
 
-def small_problem() -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((64, 4))
-    return x, (x[:, 0] > 0).astype(int) + (x[:, 1] > 0)
-
-
-def small_network(**kwargs) -> NeuralNetwork:
-    return NeuralNetwork([4, 8, 3], ["tanh", "softmax"], seed=1, **kwargs)
-
-
 @pytest.mark.parametrize("optimizer", [SGD(momentum=0.9), SGD(0.9, nesterov=True), Adam()])
 def test_train_applies_the_optimizer_to_the_true_gradient(optimizer) -> None:
-    x, labels = small_problem()
-    network, reference = small_network(), small_network()
+    x, labels = three_class_problem(64)
+    network, reference = small_network("tanh"), small_network("tanh")
     network.train(x, labels, 1, 0.05, len(x), shuffle=False, optimizer=optimizer)
     # One full batch: the step is the optimizer's first step on dL/dθ at the start.
     reference.forward(x)
@@ -163,8 +154,8 @@ def _settings(optimizer) -> dict:
 
 
 def test_a_second_train_call_continues_the_momentum() -> None:
-    x, labels = small_problem()
-    once, twice = small_network(), small_network()
+    x, labels = three_class_problem(64)
+    once, twice = small_network("tanh"), small_network("tanh")
     once.train(x, labels, 2, 0.05, 16, optimizer=SGD(momentum=0.9))
     optimizer = SGD(momentum=0.9)
     twice.train(x, labels, 1, 0.05, 16, optimizer=optimizer)
@@ -173,11 +164,11 @@ def test_a_second_train_call_continues_the_momentum() -> None:
 
 
 def test_an_optimizer_name_is_accepted_and_a_wrong_type_is_reported() -> None:
-    x, labels = small_problem()
-    history = small_network().train(x, labels, 1, 0.01, 16, optimizer="adam")
+    x, labels = three_class_problem(64)
+    history = small_network("tanh").train(x, labels, 1, 0.01, 16, optimizer="adam")
     assert len(history["loss"]) == 1
     with pytest.raises(ValueError, match="optimizer must be an Optimizer"):
-        small_network().train(x, labels, 1, 0.01, 16, optimizer=0.9)
+        small_network("tanh").train(x, labels, 1, 0.01, 16, optimizer=0.9)
 
 
 def epochs_to_reach(losses: list[float], target: float) -> float:

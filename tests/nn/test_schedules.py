@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from helpers import small_network, three_class_problem
 
-from nntui.nn.network import NeuralNetwork
 from nntui.nn.schedules import (
     SCHEDULES,
     ConstantSchedule,
@@ -117,18 +117,8 @@ def test_bad_settings_are_reported(build, message: str) -> None:
 # -------------------------------------------------------------- inside train()
 
 
-def small_problem() -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((48, 4))
-    return x, (x[:, 0] > 0).astype(int) + (x[:, 1] > 0)
-
-
-def small_network() -> NeuralNetwork:
-    return NeuralNetwork([4, 8, 3], ["relu", "softmax"], seed=1)
-
-
 def test_train_uses_each_epochs_rate_and_records_it() -> None:
-    x, labels = small_problem()
+    x, labels = three_class_problem(48)
     scheduled, by_hand = small_network(), small_network()
     rates_seen: list[float] = []
     history = scheduled.train(
@@ -142,14 +132,14 @@ def test_train_uses_each_epochs_rate_and_records_it() -> None:
 
 
 def test_without_a_schedule_the_history_keeps_its_keys() -> None:
-    x, labels = small_problem()
+    x, labels = three_class_problem(48)
     assert list(small_network().train(x, labels, 1, 0.1, 16)) == ["loss", "accuracy"]
     with_schedule = small_network().train(x, labels, 1, 0.1, 16, lr_schedule="constant")
     assert list(with_schedule) == ["loss", "accuracy", "learning_rate"]
 
 
 def test_plateau_on_val_loss_without_validation_data_is_reported() -> None:
-    x, labels = small_problem()
+    x, labels = three_class_problem(48)
     message = "lr_schedule monitors 'val_loss', which needs validation_data (or monitor 'loss'"
     with pytest.raises(ValueError, match=re.escape(message)):
         small_network().train(x, labels, 1, 0.1, 16, lr_schedule=ReduceOnPlateau(0.5, 2))

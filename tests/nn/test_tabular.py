@@ -8,7 +8,13 @@ import pytest
 
 from nntui.nn.data import normalize_features, split_indices
 from nntui.nn.network import NeuralNetwork
-from nntui.nn.tabular import DataSourceError, TabularDataset, load_csv, load_iris
+from nntui.nn.tabular import (
+    DataSourceError,
+    TabularDataset,
+    load_csv,
+    load_iris,
+    read_csv_table,
+)
 
 WriteCsv = Callable[..., Path]
 
@@ -103,6 +109,32 @@ def test_arrays_are_read_only(write_csv: WriteCsv) -> None:
         dataset.x[0, 0] = 99.0
 
 
+def test_read_csv_table_keeps_text_and_person_counted_line_numbers(write_csv: WriteCsv) -> None:
+    path = write_csv("\ufeff a , b ,note\n1,2,x\n\n3, 4 ,y\n")
+
+    table = read_csv_table(path)
+
+    assert table.name == str(path)
+    assert table.header == ["a", "b", "note"]
+    assert table.rows == [(2, ["1", "2", "x"]), (4, ["3", "4", "y"])]
+    assert table.numbers([1, 0]).tolist() == [[2.0, 1.0], [4.0, 3.0]]
+
+
+def test_numbers_of_a_header_only_table_keep_the_column_count(write_csv: WriteCsv) -> None:
+    table = read_csv_table(write_csv("a,b,c\n"))
+
+    assert table.numbers([0, 2]).shape == (0, 2)
+
+
+def test_read_csv_table_names_the_kind_of_a_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.csv"
+
+    with pytest.raises(DataSourceError) as raised:
+        read_csv_table(path, kind="input")
+
+    assert str(raised.value) == f"input file not found: {path}"
+
+
 # ------------------------------------------------------------------ errors
 
 
@@ -120,7 +152,7 @@ def test_missing_file_is_named(tmp_path: Path) -> None:
 
 
 def test_directory_is_not_a_csv(tmp_path: Path) -> None:
-    with pytest.raises(DataSourceError, match="is a directory"):
+    with pytest.raises(DataSourceError, match="is a folder, not a CSV file"):
         load_csv(tmp_path, target="y")
 
 
@@ -131,7 +163,7 @@ def test_empty_file(write_csv: WriteCsv, text: str) -> None:
     with pytest.raises(DataSourceError) as raised:
         load_csv(path, target="y")
 
-    assert str(raised.value) == f"{path}: file is empty"
+    assert str(raised.value) == f"{path}: file is empty; expected a header row and data rows"
 
 
 def test_non_utf8_file(write_csv: WriteCsv) -> None:

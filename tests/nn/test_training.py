@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import small_network, three_class_problem
 
 from nntui.nn.data import (
     generate_classification_data,
@@ -29,13 +30,8 @@ def classification() -> tuple[np.ndarray, ...]:
 
 
 def small_problem(n: int = 96) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(0)
-    x = rng.standard_normal((n, 4))
-    return x, one_hot((x[:, 0] > 0).astype(int) + (x[:, 1] > 0), 3)
-
-
-def small_network(**kwargs: Any) -> NeuralNetwork:
-    return NeuralNetwork([4, 8, 3], ["relu", "softmax"], seed=1, **kwargs)
+    x, labels = three_class_problem(n)
+    return x, one_hot(labels, 3)
 
 
 # ---------------------------------------------------------------- convergence

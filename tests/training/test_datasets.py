@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from helpers import config_with
 
-from nntui.config import default_config, with_overrides
 from nntui.nn.planar import PLANAR_EXTENT
 from nntui.nn.tabular import DataSourceError
 from nntui.training.datasets import load_run_data
@@ -28,12 +28,6 @@ ANIMALS_CSV = "weight,height,legs,animal\n" + "".join(
         (4.2, 31, 4, "cat"),
     ]
 )
-
-
-def config_with(**values: Any) -> dict[str, Any]:
-    return with_overrides(
-        default_config(), {key.replace("__", "."): value for key, value in values.items()}
-    )
 
 
 def write(path: Path, text: str) -> Path:
@@ -113,17 +107,21 @@ def test_a_missing_csv_is_a_data_source_error_naming_it(tmp_path: Path) -> None:
         load_run_data(config, "classification")
 
 
-def test_a_sigmoid_head_on_a_three_class_csv_is_a_data_source_error(tmp_path: Path) -> None:
-    path = write(tmp_path / "a.csv", ANIMALS_CSV)
-    config = config_with(
+def sigmoid_animals_config(path: Path) -> dict[str, Any]:
+    """Predict the ``animal`` column of the CSV at ``path`` with one sigmoid output unit."""
+    return config_with(
         data__source="csv",
         data__path=str(path),
         data__target="animal",
         data__n_classes=2,
         network__output_activation="sigmoid",
     )
+
+
+def test_a_sigmoid_head_on_a_three_class_csv_is_a_data_source_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.csv", ANIMALS_CSV)
     with pytest.raises(DataSourceError) as caught:
-        load_run_data(config, "classification")
+        load_run_data(sigmoid_animals_config(path), "classification")
     message = str(caught.value)
     assert "target column 'animal' has 3 classes (ant, cat, dog)" in message
     assert "use softmax" in message
@@ -132,14 +130,7 @@ def test_a_sigmoid_head_on_a_three_class_csv_is_a_data_source_error(tmp_path: Pa
 def test_a_sigmoid_head_on_a_two_class_csv_gets_one_target_column(tmp_path: Path) -> None:
     two_classes = "\n".join(line for line in ANIMALS_CSV.splitlines() if "ant" not in line)
     path = write(tmp_path / "a.csv", two_classes + "\n")
-    config = config_with(
-        data__source="csv",
-        data__path=str(path),
-        data__target="animal",
-        data__n_classes=2,
-        network__output_activation="sigmoid",
-    )
-    data = load_run_data(config, "classification")
+    data = load_run_data(sigmoid_animals_config(path), "classification")
     assert data.y_train.shape == (data.n_train, 1)
     assert data.class_names == ("cat", "dog")
 

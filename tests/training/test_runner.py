@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import queue
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import (
+    CLASSIFICATION_HISTORY_KEYS,
+    REGRESSION_HISTORY_KEYS,
+    RESULT_KEYS,
+    run_collecting,
+    runner_config,
+)
 
-from nntui.config import default_config, with_overrides
 from nntui.training.control import RunControl
 from nntui.training.events import EpochEnded, RunFailed, RunFinished, RunStarted
 from nntui.training.results import flat_metrics, results_to_json, write_results
@@ -19,50 +26,9 @@ from nntui.training.runner import NetworkRunner
 
 DEADLINE_S = 20.0
 
-RESULT_KEYS = {
-    "schema_version",
-    "version",
-    "status",
-    "task",
-    "config",
-    "architecture",
-    "history",
-    "test",
-    "epochs_completed",
-    "wall_time_s",
-    "samples_per_s",
-    "seed",
-    "stop_message",
-    "data",
-    "best_epoch",
-    "best",
-    "diagnostics",
-}
-
-
-def tiny_config(**overrides: Any) -> dict[str, Any]:
-    """A small, fast, learnable config; ``overrides`` use dotted keys with ``__`` for dots."""
-    values = {
-        "data.n_samples": 300,
-        "data.n_features": 8,
-        "network.hidden_layers": [16, 8],
-        "network.hidden_activations": ["relu", "tanh"],
-        "training.epochs": 6,
-        "training.batch_size": 32,
-        "training.learning_rate": 0.05,
-    }
-    values.update({key.replace("__", "."): value for key, value in overrides.items()})
-    return with_overrides(default_config(), values)
-
-
-def run_collecting(config: dict[str, Any], task: str = "classification") -> tuple[list, dict]:
-    events: list = []
-    results = NetworkRunner(config, task, on_event=events.append).run()
-    return events, results
-
 
 def test_events_arrive_in_order_started_epochs_finished() -> None:
-    events, results = run_collecting(tiny_config())
+    events, results = run_collecting(runner_config())
 
     assert isinstance(events[0], RunStarted)
     assert all(isinstance(event, EpochEnded) for event in events[1:-1])
@@ -75,7 +41,7 @@ def test_events_arrive_in_order_started_epochs_finished() -> None:
 
 
 def test_started_event_describes_the_network() -> None:
-    events, results = run_collecting(tiny_config())
+    events, results = run_collecting(runner_config())
     started = events[0]
 
     assert started.task == "classification"
@@ -88,7 +54,7 @@ def test_started_event_describes_the_network() -> None:
 
 
 def test_epoch_events_carry_metrics_and_one_grad_norm_per_layer() -> None:
-    events, _ = run_collecting(tiny_config())
+    events, _ = run_collecting(runner_config())
     epochs = [event for event in events if isinstance(event, EpochEnded)]
 
     for event in epochs:
@@ -102,16 +68,10 @@ def test_epoch_events_carry_metrics_and_one_grad_norm_per_layer() -> None:
 
 
 def test_results_document_has_documented_keys_and_history() -> None:
-    _, results = run_collecting(tiny_config())
+    _, results = run_collecting(runner_config())
 
     assert set(results) >= RESULT_KEYS
-    assert set(results["history"]) == {
-        "loss",
-        "accuracy",
-        "val_loss",
-        "val_accuracy",
-        "learning_rate",
-    }
+    assert set(results["history"]) == CLASSIFICATION_HISTORY_KEYS
     assert all(len(series) == 6 for series in results["history"].values())
     assert set(results["test"]) == {"loss", "accuracy"}
     assert results["seed"] == 42
@@ -119,18 +79,18 @@ def test_results_document_has_documented_keys_and_history() -> None:
 
 
 def test_regression_reports_r2_and_uses_a_linear_mse_head() -> None:
-    events, results = run_collecting(tiny_config(training__learning_rate=0.01), "regression")
+    events, results = run_collecting(runner_config(training__learning_rate=0.01), "regression")
 
     assert events[0].loss == "mse"
     assert events[0].layers[-1].activation == "linear"
     assert results["architecture"]["layer_sizes"][-1] == 1
-    assert set(results["history"]) == {"loss", "r2", "val_loss", "val_r2", "learning_rate"}
+    assert set(results["history"]) == REGRESSION_HISTORY_KEYS
     assert set(results["test"]) == {"loss", "r2"}
     assert events[1].r2 is not None and events[1].accuracy is None
 
 
 def test_sigmoid_head_trains_binary_classification() -> None:
-    config = tiny_config(
+    config = runner_config(
         data__n_classes=2, network__output_activation="sigmoid", training__epochs=15
     )
     events, results = run_collecting(config)
@@ -140,8 +100,8 @@ def test_sigmoid_head_trains_binary_classification() -> None:
     assert results["test"]["accuracy"] >= 0.8
 
 
-def test_divergent_learning_rate_ends_in_run_failed() -> None:
-    config = tiny_config(
+def test_divergent_learning_rate_ends_in_run_failed_with_a_stop_message() -> None:
+    config = runner_config(
         training__learning_rate=1e6,
         network__hidden_activations=["linear", "linear"],
         training__epochs=30,
@@ -153,6 +113,8 @@ def test_divergent_learning_rate_ends_in_run_failed() -> None:
     assert "diverged at epoch" in events[-1].reason
     assert "training.learning_rate" in events[-1].reason
     assert results["status"] == "diverged"
+    assert results["stop_message"].startswith("diverged at epoch")
+    assert all(math.isfinite(value) for value in results["history"]["loss"])
     assert not any(isinstance(event, RunFinished) for event in events)
 
 
@@ -175,7 +137,7 @@ def _next_event(events: queue.Queue, kind: type) -> Any:
 
 def test_stop_from_another_thread_interrupts_the_run() -> None:
     control = RunControl()
-    thread, events = _start_in_thread(tiny_config(training__epochs=100_000), control)
+    thread, events = _start_in_thread(runner_config(training__epochs=100_000), control)
 
     _next_event(events, EpochEnded)
     control.stop()
@@ -190,7 +152,7 @@ def test_stop_from_another_thread_interrupts_the_run() -> None:
 
 def test_pause_holds_epochs_and_resume_continues() -> None:
     control = RunControl()
-    config = tiny_config(training__epochs=8)
+    config = runner_config(training__epochs=8)
     events: queue.Queue = queue.Queue()
 
     def on_event(event: Any) -> None:
@@ -221,7 +183,7 @@ def test_pause_holds_epochs_and_resume_continues() -> None:
 def test_stop_releases_a_paused_run() -> None:
     control = RunControl()
     control.pause()
-    thread, events = _start_in_thread(tiny_config(), control)
+    thread, events = _start_in_thread(runner_config(), control)
 
     _next_event(events, RunStarted)
     control.stop()
@@ -232,9 +194,9 @@ def test_stop_releases_a_paused_run() -> None:
 
 
 def test_same_seed_gives_identical_history() -> None:
-    _, first = run_collecting(tiny_config())
-    _, second = run_collecting(tiny_config())
-    _, other_seed = run_collecting(tiny_config(data__random_seed=7))
+    _, first = run_collecting(runner_config())
+    _, second = run_collecting(runner_config())
+    _, other_seed = run_collecting(runner_config(data__random_seed=7))
 
     assert first["history"] == second["history"]
     assert first["history"]["loss"] != other_seed["history"]["loss"]
@@ -243,7 +205,7 @@ def test_same_seed_gives_identical_history() -> None:
 def test_runner_logs_start_epochs_and_result(caplog: pytest.LogCaptureFixture) -> None:
     logger = logging.getLogger("nntui.test_runner")
     with caplog.at_level(logging.DEBUG, logger="nntui.test_runner"):
-        NetworkRunner(tiny_config(), "classification", logger=logger).run()
+        NetworkRunner(runner_config(), "classification", logger=logger).run()
 
     messages = [record.getMessage() for record in caplog.records]
     assert any(message.startswith("run started") for message in messages)
@@ -286,7 +248,7 @@ def test_flat_metrics_names_last_epoch_and_test_values() -> None:
 def test_step_while_paused_trains_exactly_one_epoch() -> None:
     control = RunControl()
     control.pause()
-    thread, events = _start_in_thread(tiny_config(training__epochs=5), control)
+    thread, events = _start_in_thread(runner_config(training__epochs=5), control)
     _next_event(events, RunStarted)
 
     control.step()
