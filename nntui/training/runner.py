@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import logging
 import math
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,6 +23,13 @@ from nntui.config import ConfigError, fill_defaults, network_layer_sizes, resolv
 from nntui.nn.diagnostics import probe_diagnostics
 from nntui.nn.network import NeuralNetwork, TrainingDiverged
 from nntui.nn.tabular import DataSourceError
+from nntui.training.boundary import (
+    BoundaryComputed,
+    BoundaryProducer,
+    BoundaryRequest,
+    plane_extent,
+    point_labels,
+)
 from nntui.training.control import RunControl
 from nntui.training.datasets import RunData, load_run_data
 from nntui.training.events import (
@@ -61,9 +69,13 @@ class NetworkRunner:
             data source serves (see ``nntui.config.resolve_task``).
         on_event: called with each event, synchronously, from the thread that
             runs :meth:`run`: ``RunStarted``, ``EpochEnded`` × n, then exactly
-            one ``RunFinished`` or ``RunFailed``.
+            one ``RunFinished`` or ``RunFailed``. With ``boundary``, a
+            ``BoundaryComputed`` may follow an ``EpochEnded``, and one always
+            comes just before ``RunFinished``.
         control: stop/pause/resume from another thread; a fresh one if omitted.
         logger: where the run's start, epochs (DEBUG), result and failures go.
+        boundary: a face's wish for decision-boundary grids (see
+            :mod:`nntui.training.boundary`); honoured for networks with 2 inputs.
 
     Example:
         >>> from nntui.config import default_config, with_overrides
@@ -78,9 +90,10 @@ class NetworkRunner:
         config: Mapping[str, Any],
         task: str = "classification",
         *,
-        on_event: Callable[[RunEvent], None] | None = None,
+        on_event: Callable[[RunEvent | BoundaryComputed], None] | None = None,
         control: RunControl | None = None,
         logger: logging.Logger | None = None,
+        boundary: BoundaryRequest | None = None,
     ) -> None:
         self.config: dict[str, Any] = fill_defaults(config)
         self.task = task
@@ -96,6 +109,13 @@ class NetworkRunner:
         self._epochs_done = 0
         self._train_seconds = 0.0
         self._probe: np.ndarray | None = None
+        self.boundary = boundary
+        self._producer: BoundaryProducer | None = None
+        self._between_lock = threading.Lock()
+        self._between_epochs: list[Callable[[], None]] = []
+        self._accepting_calls = False
+        self._parked = threading.Event()
+        self._hold = threading.Lock()
 
     # -- the run -----------------------------------------------------------
 
@@ -134,6 +154,7 @@ class NetworkRunner:
             return self._fail("error", f"{type(error).__name__}: {error}", started)
         network, data = self.network, self.data
         assert network is not None and data is not None
+        self._open_between_epochs()
         try:
             self._emit(self._started_event(network, data))
             self._log.info(
@@ -151,14 +172,18 @@ class NetworkRunner:
             self._train(network, data)
         except TrainingDiverged as diverged:
             self._history = dict(diverged.history)
+            self._close_between_epochs(run_them=False)
             return self._fail(
                 "diverged", f"{diverged} — try a lower training.learning_rate", started
             )
         except Exception as error:  # a face must hear about any failure, not crash
             self._log.exception("run failed with an unexpected error")
+            self._close_between_epochs(run_them=False)
             return self._fail("error", f"{type(error).__name__}: {error}", started)
 
         status = self._end_status(network)
+        self._final_boundary()
+        self._close_between_epochs(run_them=True)
         test = network.evaluate(data.x_test, data.y_test)
         results = self._results(status, test, started)
         self._log.info(
@@ -192,6 +217,121 @@ class NetworkRunner:
             status = "completed"
         self.status = status
         return status
+
+    # -- calls from another thread ------------------------------------------------
+
+    def call_between_epochs(self, callback: Callable[[], None]) -> bool:
+        """Run ``callback`` in the training thread after the current epoch.
+
+        For work that must not overlap a batch (e.g. :meth:`save_model` while
+        training). The callback runs after the epoch's event; it must not raise
+        (an exception is logged and dropped). A run that ends first still runs
+        the callbacks it accepted, before ``RunFinished`` (not after a failure).
+
+        Returns:
+            True if the callback was queued; False when the run is not training
+            (not started, or over): then no batch can overlap, call it yourself.
+        """
+        with self._between_lock:
+            if not self._accepting_calls:
+                return False
+            self._between_epochs.append(callback)
+            return True
+
+    @property
+    def is_parked(self) -> bool:
+        """True while a paused run waits between two batches (its weights hold still)."""
+        return self._parked.is_set()
+
+    def call_if_parked(self, callback: Callable[[], None]) -> bool:
+        """Run ``callback`` now, in this thread, if the run is parked in a pause.
+
+        The run cannot leave the pause until the callback returns, so it may
+        read or save the network (e.g. :meth:`save_model` while paused).
+
+        Returns:
+            True if the callback ran; False when the run is not parked (it may
+            be training: see :meth:`call_between_epochs`).
+        """
+        with self._hold:
+            if not self._parked.is_set():
+                return False
+            callback()
+            return True
+
+    def _open_between_epochs(self) -> None:
+        with self._between_lock:
+            self._accepting_calls = True
+
+    def _run_between_epochs(self) -> None:
+        with self._between_lock:
+            callbacks, self._between_epochs = self._between_epochs, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:  # a face's callback must never end the run
+                self._log.exception("a between-epochs callback failed")
+
+    def _close_between_epochs(self, *, run_them: bool) -> None:
+        with self._between_lock:
+            self._accepting_calls = False
+        if run_them:
+            self._run_between_epochs()
+        else:
+            with self._between_lock:
+                self._between_epochs = []
+
+    # -- decision boundary --------------------------------------------------------
+
+    def _boundary_producer(self, network: NeuralNetwork, data: RunData) -> BoundaryProducer | None:
+        """A producer of boundary grids, when a face wants them and the network has 2 inputs."""
+        if self.boundary is None or data.n_features != 2:
+            return None
+        extent = plane_extent(data.input_extent, data.x_train_raw, data.x_test_raw)
+        if extent is None:
+            return None
+        kind = "classification" if self.task == "classification" else "regression"
+        return BoundaryProducer(
+            self.boundary,
+            network,
+            data.standardizer,
+            extent,
+            kind,
+            data.x_test_raw,
+            point_labels(data.y_test, kind),
+            self._emit,
+        )
+
+    def boundary_now(self, rows: int, cols: int) -> BoundaryComputed | None:
+        """The decision-boundary grid of the network as it is now, at ``rows`` × ``cols``.
+
+        For a face that needs a grid when no epoch will end any more (the run is
+        over and its panel was resized). Call it when no batch is in progress.
+
+        Returns:
+            The grid (not emitted), or ``None`` when this run makes no grids
+            (no ``boundary`` request, or not 2 inputs).
+        """
+        producer = self._producer
+        if producer is None:
+            return None
+        return producer.compute(self._epochs_done, rows, cols, final=True)
+
+    def _epoch_boundary(self, producer: BoundaryProducer, epoch: int, *, force: bool) -> None:
+        try:
+            producer.after_epoch(epoch, force=force)
+        except Exception:  # a picture must never cost the run its results
+            self._log.exception("computing the decision boundary failed; no more grids")
+            self._producer = None
+
+    def _final_boundary(self) -> None:
+        """The grid of the network the run ended with (best weights restored, if so)."""
+        if self._producer is None:
+            return
+        try:
+            self._producer.final(self._epochs_done)
+        except Exception:  # a picture must never cost the run its results
+            self._log.exception("computing the final decision boundary failed")
 
     # -- after a run -------------------------------------------------------------
 
@@ -317,10 +457,21 @@ class NetworkRunner:
         probe = self._probe
         options = self.options or training_options(self.config)
 
+        self._producer = self._boundary_producer(network, data)
+        parked = self._parked
+
+        hold = self._hold
+
         def should_stop() -> bool:
             if control.is_paused:
                 with clock.paused():
-                    return control.should_stop()
+                    parked.set()
+                    try:
+                        stop = control.should_stop()
+                    finally:
+                        parked.clear()
+                    with hold:  # let a call_if_parked that started in time finish first
+                        return stop
             return control.should_stop()
 
         def on_epoch_end(epoch: int, logs: Mapping[str, Any]) -> None:
@@ -342,8 +493,13 @@ class NetworkRunner:
                 event.val_loss,
                 event.learning_rate,
             )
-            self._emit(event)
+            # A step ends here: pausing first lets a face see that this epoch is
+            # the last one for a while (and show it at once).
             control.end_of_epoch()
+            self._emit(event)
+            if self._producer is not None:
+                self._epoch_boundary(self._producer, epoch, force=control.is_paused)
+            self._run_between_epochs()
 
         self._history = network.train(
             data.x_train,

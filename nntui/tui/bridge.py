@@ -6,6 +6,12 @@ second. The bridge buffers ``EpochEnded`` events and posts them together, so
 every epoch still reaches the app (one sparkline point each), and it always
 flushes before the run's last event so the final epoch is never lost.
 
+A decision-boundary grid (``BoundaryComputed``, already throttled by the
+runner) is posted at once, after the epochs buffered before it, so the grid
+never shows an epoch the panels have not. When the run is paused (e.g. after a
+step), buffered epochs are posted at once too: the screen must show where a
+paused run stands.
+
 Posting never blocks. The one wait is at the start of a run: after posting
 ``RunStarted`` the bridge waits (at most ``show_timeout`` seconds) until the
 app says the new network is on screen, so drawing it does not compete with the
@@ -20,8 +26,10 @@ from collections.abc import Callable
 
 from textual.message import Message
 
+from nntui.training.boundary import BoundaryComputed
+from nntui.training.control import RunControl
 from nntui.training.events import EpochEnded, RunEvent, RunFailed, RunFinished, RunStarted
-from nntui.tui.messages import EpochsEnded, RunEnded, RunStartedMessage
+from nntui.tui.messages import BoundaryReady, EpochsEnded, RunEnded, RunStartedMessage
 
 #: Upper bound on epoch posts per second (the screen refresh budget).
 MAX_POSTS_PER_SECOND = 10.0
@@ -39,6 +47,7 @@ class EventBridge:
         show_timeout: how long ``RunStarted`` waits for :meth:`network_shown`
             (0: do not wait).
         clock: monotonic seconds; injectable for tests.
+        control: the run's control; while it is paused, epochs are posted at once.
 
     Example:
         >>> posted = []
@@ -55,6 +64,7 @@ class EventBridge:
         max_posts_per_second: float = MAX_POSTS_PER_SECOND,
         show_timeout: float = SHOW_TIMEOUT_S,
         clock: Callable[[], float] = time.monotonic,
+        control: RunControl | None = None,
     ) -> None:
         self._post = post
         self.run_id = run_id
@@ -65,14 +75,20 @@ class EventBridge:
         self._last_post = float("-inf")
         self._show_timeout = show_timeout
         self._shown = threading.Event()
+        self._control = control
 
-    def __call__(self, event: RunEvent) -> None:
+    def __call__(self, event: RunEvent | BoundaryComputed) -> None:
         """Receive one event from the runner (called in the training thread)."""
         if isinstance(event, EpochEnded):
+            paused = self._control is not None and self._control.is_paused
             with self._lock:
                 self._pending.append(event)
-                if self._clock() - self._last_post >= self._interval:
+                if paused or self._clock() - self._last_post >= self._interval:
                     self._post_pending()
+        elif isinstance(event, BoundaryComputed):
+            with self._lock:
+                self._post_pending()
+                self._post(BoundaryReady(self.run_id, event))
         elif isinstance(event, RunStarted):
             self._post(RunStartedMessage(self.run_id, event))
             if self._show_timeout > 0:

@@ -44,3 +44,13 @@ def format_rate(samples_per_s: float | None) -> str:
 def format_count(count: int) -> str:
     """An integer with thousands separators, like Keras' ``Total params: 13,475``."""
     return f"{count:,}"
+
+
+def format_learning_rate(rate: float | None) -> str:
+    """``"lr 0.01"``, ``"lr 3.13e-05"`` (``""`` when unknown, so it can be left out).
+
+    Example:
+        >>> format_learning_rate(0.01), format_learning_rate(0.0000313), format_learning_rate(None)
+        ('lr 0.01', 'lr 3.13e-05', '')
+    """
+    return "" if rate is None else f"lr {rate:.3g}"

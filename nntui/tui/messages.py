@@ -6,8 +6,11 @@ run that was stopped for a retrain are recognised and ignored.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.message import Message
 
+from nntui.training.boundary import BoundaryComputed
 from nntui.training.events import EpochEnded, RunFailed, RunFinished, RunStarted
 
 
@@ -40,3 +43,35 @@ class RunEnded(Message):
         super().__init__()
         self.run_id = run_id
         self.event = event
+
+
+class BoundaryReady(Message):
+    """A decision-boundary grid the training thread computed.
+
+    Only the newest grid of a run matters: a queued one is replaced by a newer one.
+    """
+
+    def __init__(self, run_id: int, event: BoundaryComputed) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.event = event
+
+    def can_replace(self, message: Message) -> bool:
+        """A newer grid of the same run supersedes an older one."""
+        return isinstance(message, BoundaryReady) and message.run_id == self.run_id
+
+
+class ModelSaved(Message):
+    """A model save requested from the app finished in the training thread.
+
+    Attributes:
+        run_id: the run whose network was saved.
+        path: the file written, or ``None`` if saving failed.
+        error: why it failed, for a person.
+    """
+
+    def __init__(self, run_id: int, path: Path | None, error: str | None = None) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.path = path
+        self.error = error

@@ -18,6 +18,12 @@ from nntui.training.events import EpochEnded, LayerInfo, RunFailed, RunFinished,
 VANISHING_BELOW = 1e-6
 #: A layer's gradient norm above this is shown as exploding.
 EXPLODING_ABOVE = 1e3
+#: log10(‖ΔW‖/‖W‖) below this: the layer barely learns (healthy is near −3).
+RATIO_LOW_BELOW = -4.5
+#: log10(‖ΔW‖/‖W‖) above this: each step rewrites the layer (too high a rate).
+RATIO_HIGH_ABOVE = -1.5
+#: A dead-ReLU or saturated share above this is flagged.
+FRACTION_WARN_ABOVE = 0.5
 
 #: Phases during which a training thread is alive.
 ACTIVE_PHASES = frozenset({"starting", "running", "paused", "stopping"})
@@ -50,6 +56,27 @@ def gradient_health(norm: float | None) -> str:
     return "ok"
 
 
+def ratio_health(log_ratio: float | None) -> str:
+    """``"low"``, ``"high"`` or ``"ok"`` for one layer's log10 update-to-weight ratio.
+
+    Example:
+        >>> ratio_health(-3.0), ratio_health(-5.2), ratio_health(-0.8), ratio_health(None)
+        ('ok', 'low', 'high', 'ok')
+    """
+    if log_ratio is None:
+        return "ok"
+    if log_ratio < RATIO_LOW_BELOW:
+        return "low"
+    if log_ratio > RATIO_HIGH_ABOVE:
+        return "high"
+    return "ok"
+
+
+def fraction_health(fraction: float | None) -> str:
+    """``"high"`` when a dead or saturated share is above half, else ``"ok"``."""
+    return "high" if fraction is not None and fraction > FRACTION_WARN_ABOVE else "ok"
+
+
 @dataclass(frozen=True)
 class MetricSpec:
     """One metric the metrics panel shows."""
@@ -73,12 +100,44 @@ class MetricSummary:
 
 @dataclass(frozen=True)
 class GradientSummary:
-    """One layer's gradient-norm history and its latest value."""
+    """One layer's gradient-norm history and latest value, with its diagnostics.
+
+    Attributes:
+        name: the layer's name (``dense_1`` …).
+        values: gradient L2 norm per epoch (finite values only).
+        current: the latest gradient norm.
+        health: ``"vanishing"``, ``"exploding"`` or ``"ok"`` (see :func:`gradient_health`).
+        update_ratio: log10(‖ΔW‖/‖W‖) of the epoch's last step (healthy near −3).
+        weight_norm: ‖W‖.
+        dead_fraction: share of ReLU units never positive on the probe batch
+            (``None`` for other activations).
+        saturated_fraction: share of tanh/sigmoid activations at their limits
+            (``None`` for other activations).
+    """
 
     name: str
     values: list[float]
     current: float | None
     health: str
+    update_ratio: float | None = None
+    weight_norm: float | None = None
+    dead_fraction: float | None = None
+    saturated_fraction: float | None = None
+
+    @property
+    def ratio_health(self) -> str:
+        """``"low"``, ``"high"`` or ``"ok"`` (see :func:`ratio_health`)."""
+        return ratio_health(self.update_ratio)
+
+    @property
+    def dead_health(self) -> str:
+        """``"high"`` when most units are dead."""
+        return fraction_health(self.dead_fraction)
+
+    @property
+    def saturated_health(self) -> str:
+        """``"high"`` when most activations are saturated."""
+        return fraction_health(self.saturated_fraction)
 
 
 class _MetricTrack:
@@ -146,12 +205,14 @@ class RunState:
         self.note: str | None = None
         self.epoch = 0
         self.total_epochs = 0
+        self.epoch_learning_rate: float | None = None
         self.elapsed_s = 0.0
         self.samples_per_s: float | None = None
         self._specs = metric_specs(task)
         self._tracks = {spec.key: _MetricTrack(spec.higher_is_better) for spec in self._specs}
         self._grad_values: list[list[float]] = []
         self._grad_current: list[float | None] = []
+        self._diagnostics: list[dict[str, Any]] = []
 
     # -- events in -------------------------------------------------------------
 
@@ -180,6 +241,8 @@ class RunState:
             self._tracks["score"].add(event.epoch, event.score)
             self._tracks["val_score"].add(event.epoch, event.val_score)
             self._add_grad_norms(event.grad_norms)
+            self.epoch_learning_rate = finite_or_none(event.learning_rate)
+            self._diagnostics = event.layer_diagnostics()
 
     def finish(self, event: RunFinished | RunFailed) -> None:
         """The run ended: completed, interrupted, diverged or failed."""
@@ -223,6 +286,13 @@ class RunState:
         return remaining * self.elapsed_s / self.epoch
 
     @property
+    def learning_rate(self) -> float | None:
+        """The rate of the latest epoch (a schedule may lower it), else the configured one."""
+        if self.epoch_learning_rate is not None:
+            return self.epoch_learning_rate
+        return finite_or_none(self.started.learning_rate) if self.started is not None else None
+
+    @property
     def layers(self) -> tuple[LayerInfo, ...]:
         """The architecture table rows (empty before ``RunStarted``)."""
         return self.started.layers if self.started is not None else ()
@@ -251,7 +321,19 @@ class RunState:
         for index, values in enumerate(self._grad_values):
             current = self._grad_current[index]
             name = names[index] if index < len(names) else f"layer {index + 1}"
-            summaries.append(GradientSummary(name, list(values), current, gradient_health(current)))
+            probe = self._diagnostics[index] if index < len(self._diagnostics) else {}
+            summaries.append(
+                GradientSummary(
+                    name,
+                    list(values),
+                    current,
+                    gradient_health(current),
+                    update_ratio=finite_or_none(probe.get("update_ratio")),
+                    weight_norm=finite_or_none(probe.get("weight_norm")),
+                    dead_fraction=finite_or_none(probe.get("dead_fraction")),
+                    saturated_fraction=finite_or_none(probe.get("saturated_fraction")),
+                )
+            )
         return summaries
 
     def _add_grad_norms(self, norms: Iterable[float]) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
+import textual.constants
 from textual.pilot import Pilot
 
 from nntui.config import default_config, with_overrides
@@ -25,6 +26,19 @@ TINY = {
     "training.epochs": 10,
     "training.batch_size": 32,
     "training.learning_rate": 0.05,
+}
+#: A tiny 2-D run: the decision boundary panel shows for it.
+PLANAR = {
+    "data.source": "spiral",
+    "data.n_samples": 200,
+    "data.noise": 0.1,
+    "data.random_seed": 7,
+    "network.hidden_layers": [12, 12],
+    "network.hidden_activations": ["tanh", "tanh"],
+    "training.epochs": 30,
+    "training.batch_size": 32,
+    "training.learning_rate": 0.02,
+    "training.optimizer": "adam",
 }
 #: Generous: the box running the tests may be busy; a pass never waits this long.
 DEADLINE_S = 30.0
@@ -48,6 +62,16 @@ def _layers(sizes: tuple[int, ...]) -> tuple[LayerInfo, ...]:
             )
         )
     return tuple(layers)
+
+
+@pytest.fixture(autouse=True)
+def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Apps made in a test skip animations (as ``TEXTUAL_ANIMATIONS=none`` would).
+
+    The Pilot waits for animations to finish after each key, and switching tabs
+    animates the underline for ~0.5 s; the end state drawn is the same.
+    """
+    monkeypatch.setattr(textual.constants, "TEXTUAL_ANIMATIONS", "none")
 
 
 @pytest.fixture
@@ -105,6 +129,16 @@ def tiny_config() -> Callable[..., dict[str, Any]]:
 
     def make(**overrides: Any) -> dict[str, Any]:
         return with_overrides(default_config(), {**TINY, **overrides})
+
+    return make
+
+
+@pytest.fixture
+def planar_config() -> Callable[..., dict[str, Any]]:
+    """``planar_config(**{"training.epochs": 5})`` → a validated tiny spiral config."""
+
+    def make(**overrides: Any) -> dict[str, Any]:
+        return with_overrides(default_config(), {**PLANAR, **overrides})
 
     return make
 

@@ -174,7 +174,7 @@ async def test_pause_holds_the_epochs_and_resume_continues(tiny_config, wait, th
         await pilot.press("space")
         assert app.state.phase == "running"
         await wait(pilot, lambda: app.state.epoch > held, "epochs to advance after resume")
-        await pilot.press("s")
+        app.action_stop()  # (the s key itself: test_stop_ends_the_run_as_stopped)
         await wait(pilot, lambda: finished(app), "the stop")
 
 
@@ -361,7 +361,7 @@ async def test_the_command_palette_runs_an_action(tiny_config, wait) -> None:
     app = NNTuiApp(tiny_config(), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the first run")
-        await pilot.press("ctrl+p", *"switch task", "enter")
+        await pilot.press("ctrl+p", *"switch ta", "enter")
         await wait(pilot, lambda: app.runs_started == 2 and finished(app), "the switched run")
         assert app.task_name == "regression"
 

@@ -6,9 +6,13 @@ import sys
 import threading
 import time
 
+import numpy as np
+
+from nntui.training.boundary import BoundaryComputed
+from nntui.training.control import RunControl
 from nntui.training.events import RunFailed, RunFinished
 from nntui.tui.bridge import EventBridge
-from nntui.tui.messages import EpochsEnded, RunEnded, RunStartedMessage
+from nntui.tui.messages import BoundaryReady, EpochsEnded, RunEnded, RunStartedMessage
 
 
 class FakeClock:
@@ -144,3 +148,58 @@ def test_the_wait_for_the_screen_is_bounded(make_started) -> None:
         timeout=10
     )  # returns on its own: an app that never answers cannot stall training
     thread.join(timeout=10)
+
+
+def _grid(epoch: int) -> BoundaryComputed:
+    values = np.zeros((2, 2, 2))
+    return BoundaryComputed(
+        epoch=epoch,
+        rows=2,
+        cols=2,
+        extent=(-1.0, 1.0, -1.0, 1.0),
+        kind="classification",
+        values=values,
+        points=np.zeros((0, 2)),
+        labels=np.zeros(0),
+    )
+
+
+def test_a_boundary_grid_is_posted_at_once_after_the_epochs_before_it(
+    make_started, make_epoch
+) -> None:
+    posted: list = []
+    clock = FakeClock()
+    bridge = EventBridge(posted.append, run_id=3, show_timeout=0, clock=clock)
+    bridge(make_started())
+    bridge(make_epoch(1))  # posted: the first epoch is always due
+    bridge(make_epoch(2))  # buffered: within the interval
+    bridge(_grid(2))
+
+    kinds = [type(message) for message in posted]
+    assert kinds == [RunStartedMessage, EpochsEnded, EpochsEnded, BoundaryReady]
+    assert [e.epoch for e in posted[2].epochs] == [2]
+    assert posted[-1].event.epoch == 2 and posted[-1].run_id == 3
+
+
+def test_a_newer_grid_replaces_a_queued_one_of_the_same_run_only() -> None:
+    older, newer = BoundaryReady(1, _grid(1)), BoundaryReady(1, _grid(2))
+    other_run = BoundaryReady(2, _grid(3))
+    assert older.can_replace(newer)
+    assert not older.can_replace(other_run)
+    assert not older.can_replace(EpochsEnded(1, ()))
+
+
+def test_epochs_of_a_paused_run_are_posted_at_once(make_started, make_epoch) -> None:
+    posted: list = []
+    control = RunControl()
+    bridge = EventBridge(
+        posted.append, run_id=1, show_timeout=0, clock=FakeClock(), control=control
+    )
+    bridge(make_started())
+    bridge(make_epoch(1))
+    bridge(make_epoch(2))  # running, within the interval: held back
+    assert bridge.pending == 1
+    control.pause()  # e.g. a step just ended
+    bridge(make_epoch(3))
+    assert bridge.pending == 0
+    assert [e.epoch for m in posted if isinstance(m, EpochsEnded) for e in m.epochs] == [1, 2, 3]

@@ -16,6 +16,7 @@ from textual.pilot import Pilot
 
 from nntui.config import dump_config
 from nntui.tui.app import NNTuiApp
+from nntui.tui.widgets.boundary_panel import BoundaryPanel
 from nntui.tui.widgets.config_editor import ConfigEditor
 
 SIZE = (120, 36)
@@ -63,3 +64,33 @@ def test_editor_shows_validation_errors(snap_compare, tiny_config) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=apply_bad_config)
+
+
+def test_playground_spiral(snap_compare, planar_config, wait) -> None:
+    """The playground: a fixed-seed spiral run with its decision boundary, finished."""
+    config = planar_config(
+        **{
+            "data.n_samples": 400,
+            "network.hidden_layers": [16, 16],
+            "training.learning_rate": 0.03,
+            "training.epochs": 150,
+        }
+    )
+    app = NNTuiApp(config, config_path=SAVE_PATH, deterministic=True)
+
+    async def until_the_final_grid_fits(pilot: Pilot[Any]) -> None:
+        panel = app.query_one(BoundaryPanel)
+
+        def final_grid_shown() -> bool:
+            grid = panel.grid_event
+            return (
+                app.state.phase in FINAL
+                and grid is not None
+                and grid.final
+                and (grid.rows, grid.cols) == panel.boundary.grid_shape()
+            )
+
+        await wait(pilot, final_grid_shown, "the final grid at the panel's size")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=until_the_final_grid_fits)

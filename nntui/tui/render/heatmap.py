@@ -9,7 +9,8 @@ Colour scales for a model's output over the input plane:
 The heat map is drawn at ``strength`` (< 1) of the full colour, so points overlaid at full
 colour stay visible on a region of their own class.
 
-Grid convention shared with whoever computes the grid (see :func:`grid_points`): row 0 is
+Grid convention shared with whoever computes the grid (the training thread, with
+:func:`nntui.training.boundary.grid_points`, re-exported here): row 0 is
 the top of the plane (``y_max``), column 0 its left (``x_min``), and each value is the
 prediction at its pixel's centre. ``extent`` is ``(x_min, x_max, y_min, y_max)`` like
 Matplotlib's ``imshow``.
@@ -18,7 +19,6 @@ Matplotlib's ``imshow``.
 from __future__ import annotations
 
 import colorsys
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,8 +29,25 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from nntui.training.boundary import Extent, check_extent, grid_points, square_pixel_extent
+
+__all__ = [
+    "RGB",
+    "DivergingScale",
+    "Extent",
+    "check_extent",
+    "class_color",
+    "classification_rgb",
+    "grid_points",
+    "half_block_lines",
+    "half_block_text",
+    "pixels_of_points",
+    "regression_rgb",
+    "resample_nearest",
+    "square_pixel_extent",
+]
+
 RGB = tuple[int, int, int]
-Extent = tuple[float, float, float, float]
 
 HALF_BLOCK = "▀"
 POINT_GLYPH = "●"
@@ -59,71 +76,6 @@ def class_color(index: int) -> RGB:
     hue = (abs(index) * 0.618033988749895) % 1.0
     red, green, blue = colorsys.hsv_to_rgb(hue, 0.65, 0.95)
     return round(red * 255), round(green * 255), round(blue * 255)
-
-
-def check_extent(extent: Sequence[float]) -> Extent:
-    """Validate an ``(x_min, x_max, y_min, y_max)`` extent.
-
-    Raises:
-        ValueError: If it is not four finite numbers with ``x_min < x_max`` and ``y_min < y_max``.
-    """
-    try:
-        x_min, x_max, y_min, y_max = (float(value) for value in extent)
-    except (TypeError, ValueError):
-        raise ValueError(
-            f"extent must be four numbers (x_min, x_max, y_min, y_max), got {extent!r}"
-        ) from None
-    if not all(math.isfinite(value) for value in (x_min, x_max, y_min, y_max)):
-        raise ValueError(f"extent must be finite, got {extent!r}")
-    if not (x_min < x_max and y_min < y_max):
-        raise ValueError(f"extent needs x_min < x_max and y_min < y_max, got {extent!r}")
-    return x_min, x_max, y_min, y_max
-
-
-def square_pixel_extent(extent: Sequence[float], rows: int, cols: int) -> Extent:
-    """Widen ``extent`` on one axis so a ``rows`` × ``cols`` grid has square pixels.
-
-    Half-block pixels are about square on screen, so with this extent circles stay round
-    however wide the panel is. The original extent stays centred and fully inside.
-
-    Args:
-        extent: ``(x_min, x_max, y_min, y_max)`` that must be visible.
-        rows: Pixel rows of the grid.
-        cols: Pixel columns of the grid.
-
-    Returns:
-        The widened extent.
-    """
-    x_min, x_max, y_min, y_max = check_extent(extent)
-    if rows <= 0 or cols <= 0:
-        return x_min, x_max, y_min, y_max
-    width, height = x_max - x_min, y_max - y_min
-    if width / cols < height / rows:
-        half = height / rows * cols / 2
-        middle = (x_min + x_max) / 2
-        return middle - half, middle + half, y_min, y_max
-    half = width / cols * rows / 2
-    middle = (y_min + y_max) / 2
-    return x_min, x_max, middle - half, middle + half
-
-
-def grid_points(extent: Sequence[float], rows: int, cols: int) -> np.ndarray:
-    """The input points a producer should predict on for a ``rows`` × ``cols`` grid.
-
-    Args:
-        extent: ``(x_min, x_max, y_min, y_max)`` of the plane.
-        rows: Pixel rows (row 0 is the top, ``y_max``).
-        cols: Pixel columns (column 0 is the left, ``x_min``).
-
-    Returns:
-        A ``(rows * cols, 2)`` array of pixel centres in row-major order, so
-        ``predict(points).reshape(rows, cols, -1)`` is the grid to display.
-    """
-    x_min, x_max, y_min, y_max = check_extent(extent)
-    xs = x_min + (np.arange(cols) + 0.5) * (x_max - x_min) / cols
-    ys = y_max - (np.arange(rows) + 0.5) * (y_max - y_min) / rows
-    grid_x, grid_y = np.meshgrid(xs, ys)
-    return np.column_stack([grid_x.ravel(), grid_y.ravel()])
 
 
 def pixels_of_points(

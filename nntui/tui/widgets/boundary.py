@@ -2,7 +2,7 @@
 
 The widget only maps values to colours. Whoever owns the network (the training worker)
 computes the grid with one batched forward pass at the resolution :meth:`grid_shape`
-asks for, at the points :func:`nntui.tui.render.heatmap.grid_points` lists, and hands it
+asks for, at the points :func:`nntui.training.boundary.grid_points` lists, and hands it
 over with :meth:`DecisionBoundary.set_grid`. When the widget's size changes it posts
 :class:`DecisionBoundary.Resized` so the producer can compute the next grid at the new
 resolution; until then the last grid is stretched to fit.
@@ -282,7 +282,7 @@ def _demo() -> None:  # pragma: no cover - manual check: python -m nntui.tui.wid
     from textual.app import App, ComposeResult
     from textual.widgets import Footer
 
-    from nntui.tui.render.heatmap import grid_points, square_pixel_extent
+    from nntui.training.boundary import grid_points, square_pixel_extent
 
     extent = (-1.5, 1.5, -1.5, 1.5)
 

@@ -1,10 +1,17 @@
-"""The gradients panel: one row per layer with its gradient-norm history.
+"""The gradients panel: one row per layer, its gradient-norm history and its diagnostics.
 
-``dense_1  ▁▂▃▅▇▆▅▄  1.23e-02``: the layer's name, a sparkline of its gradient
-L2 norm per epoch, and the latest value, coloured when the norm vanishes
-(< 1e-6) or explodes (> 1e3). The panel is a single widget that draws every
-row itself: a new network changes the number of rows, and mounting a widget
-per row would cost a layout pass right when training starts.
+``dense_1  ▁▂▃▅▇▆▅▄  1.23e-02  -3.1   4.52   12%     –``: the layer's name, a
+sparkline of its gradient L2 norm per epoch, the latest norm (coloured when it
+vanishes, < 1e-6, or explodes, > 1e3), then the diagnostics of the last epoch:
+log10 of the update-to-weight ratio ‖ΔW‖/‖W‖ (healthy near −3; coloured below
+−4.5 or above −1.5), the weight norm ‖W‖, the share of dead ReLU units and the
+share of saturated tanh/sigmoid activations ("–" where the activation has no
+such notion). Columns that do not fit a narrow panel are left out: the sparkline
+first, then ‖W‖.
+
+The panel is a single widget that draws every row itself: a new network changes
+the number of rows, and mounting a widget per row would cost a layout pass right
+when training starts.
 """
 
 from __future__ import annotations
@@ -23,53 +30,128 @@ from nntui.tui.formatting import format_norm
 from nntui.tui.run_state import GradientSummary
 from nntui.tui.widgets.sparkline import MergedSparklineRenderable
 
-NAME_WIDTH = 9
-VALUE_WIDTH = 9
+NAME_WIDTH = 8
+VALUE_WIDTH = 8
+RATIO_WIDTH = 6
+WEIGHT_WIDTH = 7
+FRACTION_WIDTH = 5
+#: The sparkline is drawn only when at least this wide.
+MIN_SPARK_WIDTH = 6
+
+
+def format_ratio(log_ratio: float | None) -> str:
+    """log10(‖ΔW‖/‖W‖) with one decimal, ``"–"`` when unknown."""
+    return "–" if log_ratio is None else f"{log_ratio:.1f}"
+
+
+def format_weight_norm(norm: float | None) -> str:
+    """‖W‖ in at most 7 characters: ``4.52``, ``0.0312``, ``1.2e+03``."""
+    if norm is None:
+        return "–"
+    if norm == 0 or 0.01 <= abs(norm) < 1000:
+        return f"{norm:.3g}"
+    return f"{norm:.1e}"
+
+
+def format_fraction(fraction: float | None) -> str:
+    """A share as a whole percentage, ``"–"`` where it does not apply."""
+    return "–" if fraction is None else f"{fraction * 100:.0f}%"
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which columns fit a width, and how wide the sparkline is (0: none)."""
+
+    spark: int
+    weight: bool
+
+    @classmethod
+    def fit(cls, width: int) -> Columns:
+        """The most that fits ``width`` cells: drop the sparkline first, then ‖W‖."""
+        fixed = NAME_WIDTH + 1 + VALUE_WIDTH + 1 + RATIO_WIDTH + 2 * (1 + FRACTION_WIDTH)
+        with_weight = fixed + 1 + WEIGHT_WIDTH
+        spark = width - with_weight - 1
+        if spark >= MIN_SPARK_WIDTH:
+            return cls(spark, True)
+        return cls(0, width >= with_weight)
+
+
+def header_text(columns: Columns) -> str:
+    """The column titles for ``columns``."""
+    parts = ["layer".ljust(NAME_WIDTH)]
+    if columns.spark:
+        parts.append("‖∇‖ trend"[: columns.spark].ljust(columns.spark))
+    parts.append("‖∇‖".rjust(VALUE_WIDTH))
+    parts.append("Δ/W".rjust(RATIO_WIDTH))
+    if columns.weight:
+        parts.append("‖W‖".rjust(WEIGHT_WIDTH))
+    parts.append("dead".rjust(FRACTION_WIDTH))
+    parts.append("sat".rjust(FRACTION_WIDTH))
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
 class RowStyles:
-    """How rows look: text styles and sparkline colours, per gradient health."""
+    """How rows look: text styles and sparkline colours, per health."""
 
     text: dict[str, Style]
     spark_min: Color
     spark_max: dict[str, Color]
+    header: Style
+    flagged: Style
 
 
 class GradientRows:
-    """A Rich renderable: the rows of :class:`GradientsPanel`."""
+    """A Rich renderable: the header and rows of :class:`GradientsPanel`."""
 
     def __init__(self, rows: Sequence[GradientSummary], styles: RowStyles) -> None:
         self.rows = rows
         self.styles = styles
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        spark_width = max(options.max_width - NAME_WIDTH - VALUE_WIDTH - 1, 1)
-        spark_options = options.update(width=spark_width, height=1)
+        columns = Columns.fit(options.max_width)
+        yield Segment(header_text(columns), self.styles.header)
+        spark_options = options.update(width=max(columns.spark, 1), height=1)
         text, spark_max = self.styles.text, self.styles.spark_max
-        for index, row in enumerate(self.rows):
+        for row in self.rows:
+            yield Segment.line()
             style = text.get(row.health, text["ok"])
-            yield Segment(row.name[: NAME_WIDTH - 1].ljust(NAME_WIDTH), style)
-            spark = MergedSparklineRenderable(
-                row.values,
-                width=spark_width,
-                height=1,
-                min_color=self.styles.spark_min,
-                max_color=spark_max.get(row.health, spark_max["ok"]),
-            )
-            yield from console.render(spark, spark_options)
+            yield Segment(row.name[:NAME_WIDTH].ljust(NAME_WIDTH), style)
+            if columns.spark:
+                yield Segment(" ")
+                spark = MergedSparklineRenderable(
+                    row.values,
+                    width=columns.spark,
+                    height=1,
+                    min_color=self.styles.spark_min,
+                    max_color=spark_max.get(row.health, spark_max["ok"]),
+                )
+                yield from console.render(spark, spark_options)
             yield Segment(" " + format_norm(row.current).rjust(VALUE_WIDTH), style)
-            if index < len(self.rows) - 1:
-                yield Segment.line()
+            yield from self._cell(format_ratio(row.update_ratio), RATIO_WIDTH, row.ratio_health)
+            if columns.weight:
+                yield Segment(" " + format_weight_norm(row.weight_norm).rjust(WEIGHT_WIDTH))
+            yield from self._cell(
+                format_fraction(row.dead_fraction), FRACTION_WIDTH, row.dead_health
+            )
+            yield from self._cell(
+                format_fraction(row.saturated_fraction), FRACTION_WIDTH, row.saturated_health
+            )
+
+    def _cell(self, value: str, width: int, health: str) -> RenderResult:
+        yield Segment(" ")
+        yield Segment(value.rjust(width), self.styles.flagged if health != "ok" else None)
 
 
 class GradientsPanel(Widget):
-    """Per-layer gradient L2 norms (mean over each epoch's batches).
+    """Per-layer gradient L2 norms (mean over each epoch's batches) and diagnostics.
 
     Colours come from the stylesheet through component classes:
     ``gradients--row`` (a healthy row's text), ``gradients--spark-min`` and
     ``gradients--spark-max`` (the sparkline ramp), ``gradients--vanishing`` and
-    ``gradients--exploding`` (text and sparkline of a flagged row).
+    ``gradients--exploding`` (text and sparkline of a flagged row),
+    ``gradients--header`` (the column titles) and ``gradients--flagged`` (a
+    diagnostic far from healthy).
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -78,6 +160,8 @@ class GradientsPanel(Widget):
         "gradients--spark-max",
         "gradients--vanishing",
         "gradients--exploding",
+        "gradients--header",
+        "gradients--flagged",
     }
 
     DEFAULT_CSS = """
@@ -86,6 +170,8 @@ class GradientsPanel(Widget):
     GradientsPanel > .gradients--spark-max { color: $primary; }
     GradientsPanel > .gradients--vanishing { color: $warning; text-style: bold; }
     GradientsPanel > .gradients--exploding { color: $error; text-style: bold; }
+    GradientsPanel > .gradients--header { color: $text-muted; }
+    GradientsPanel > .gradients--flagged { color: $warning; text-style: bold; }
     """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
@@ -111,8 +197,8 @@ class GradientsPanel(Widget):
         self.rows = rows
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        """One line per layer."""
-        return max(len(self.rows), 1)
+        """The header, then one line per layer."""
+        return len(self.rows) + 1 if self.rows else 1
 
     def render(self) -> GradientRows | str:
         """The rows, styled from the stylesheet."""
@@ -141,4 +227,6 @@ class GradientsPanel(Widget):
                 "vanishing": color("vanishing"),
                 "exploding": color("exploding"),
             },
+            header=text("header"),
+            flagged=text("flagged"),
         )

@@ -26,6 +26,14 @@ A config with problems is never applied or saved: each problem is listed
 under the editor with its line and key, and the cursor jumps to the first.
 The running (or finished) model is untouched until a valid config is applied."""
 
+PLAYGROUND = """\
+Playground
+  2-input data (data.source circles, xor, gaussian, spiral, plane, bump): the
+  Monitor shows the decision boundary, redrawn as the network learns, with the
+  test points on top. Pause (p), then n trains one epoch at a time.
+  Curves (2) plots loss and accuracy with the previous run muted underneath;
+  Runs (3) lists every run since nntui opened and what changed between them."""
+
 
 def keys_table(keys: Sequence[tuple[str, str]]) -> Table:
     """A two-column table of ``(keys, what they do)``."""
@@ -56,7 +64,9 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body") as body:
             body.border_title = "nntui help"
             body.border_subtitle = "esc to close"
-            yield Static(Group(keys_table(self.keys), Text(""), Text(HOW_TO_EDIT)), id="help-text")
+            sections = (keys_table(self.keys), Text(HOW_TO_EDIT), Text(PLAYGROUND))
+            parts = [part for section in sections for part in (section, Text(""))][:-1]
+            yield Static(Group(*parts), id="help-text")
 
     def action_close(self) -> None:
         """Close the help."""

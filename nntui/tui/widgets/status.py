@@ -1,4 +1,8 @@
-"""The status bar: state, epoch n/N, elapsed, samples/s, ETA; why a run failed or how it ended."""
+"""The status bar: state, epoch n/N, learning rate, elapsed, samples/s, ETA; how a run ended.
+
+The line under it says why a run failed (red) or how it ended — for an
+early-stopped run, why it stopped (the runner's ``stop_message``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
-from nntui.tui.formatting import format_duration, format_rate
+from nntui.tui.formatting import format_duration, format_learning_rate, format_rate
 from nntui.tui.run_state import RunState
 from nntui.tui.widgets.fitted_label import FittedLabel
 
@@ -58,15 +62,20 @@ class StatusPanel(Vertical):
 
         total = state.total_epochs or "?"
         epoch = f"epoch {state.epoch}/{total}"
+        lr = format_learning_rate(state.learning_rate)
         if not self.show_timing:
-            self.query_one("#status-text", FittedLabel).show(f"{state.task}  ·  {epoch}", epoch)
+            self.query_one("#status-text", FittedLabel).show(
+                "  ·  ".join(part for part in (state.task, epoch, lr) if part),
+                " · ".join(part for part in (epoch, lr) if part),
+                epoch,
+            )
         else:
             elapsed = format_duration(state.elapsed_s)
             rate = format_rate(state.samples_per_s)
             eta = f"ETA {format_duration(state.eta_s)}" if state.eta_s is not None else ""
-            full = [state.task, epoch, f"elapsed {elapsed}", rate, eta]
-            short = [state.task, epoch, elapsed, rate, eta]
-            shortest = [epoch, elapsed, eta]
+            full = [state.task, epoch, lr, f"elapsed {elapsed}", rate, eta]
+            short = [state.task, epoch, lr, elapsed, rate, eta]
+            shortest = [epoch, lr, elapsed, eta]
             self.query_one("#status-text", FittedLabel).show(
                 "  ·  ".join(part for part in full if part),
                 " · ".join(part for part in short if part),

@@ -1,0 +1,376 @@
+"""The decision-boundary grid: computed by the training thread, equal to `predict` there."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from nntui.config import default_config, with_overrides
+from nntui.nn.data import fit_standardizer
+from nntui.nn.network import NeuralNetwork
+from nntui.training.boundary import (
+    BoundaryComputed,
+    BoundaryProducer,
+    BoundaryRequest,
+    boundary_grid,
+    grid_points,
+    plane_extent,
+    point_labels,
+    square_pixel_extent,
+)
+from nntui.training.control import RunControl
+from nntui.training.events import EpochEnded, RunFinished, RunStarted
+from nntui.training.runner import NetworkRunner
+
+DEADLINE_S = 20.0
+
+
+def planar_config(source: str = "spiral", **overrides: Any) -> dict[str, Any]:
+    values = {
+        "data.source": source,
+        "data.n_samples": 200,
+        "data.random_seed": 3,
+        "network.hidden_layers": [8, 8],
+        "network.hidden_activations": ["tanh", "tanh"],
+        "training.epochs": 4,
+        "training.batch_size": 32,
+        "training.learning_rate": 0.05,
+    }
+    values.update(overrides)
+    return with_overrides(default_config(), values)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def run_with_boundary(
+    config: dict[str, Any], task: str, request: BoundaryRequest | None
+) -> tuple[NetworkRunner, list[Any]]:
+    events: list[Any] = []
+    runner = NetworkRunner(config, task, on_event=events.append, boundary=request)
+    runner.run()
+    return runner, events
+
+
+# -- the plane --------------------------------------------------------------------------------
+
+
+def test_grid_points_are_pixel_centres_row_major_from_the_top_left() -> None:
+    points = grid_points((0.0, 4.0, 0.0, 2.0), rows=2, cols=4)
+
+    assert points.shape == (8, 2)
+    assert points[0].tolist() == [0.5, 1.5]  # top-left pixel
+    assert points[3].tolist() == [3.5, 1.5]  # end of the top row
+    assert points[4].tolist() == [0.5, 0.5]  # bottom row starts
+
+
+def test_square_pixel_extent_widens_the_short_axis_and_keeps_the_plane_centred() -> None:
+    extent = square_pixel_extent((-1.0, 1.0, -1.0, 1.0), rows=20, cols=40)
+
+    x_min, x_max, y_min, y_max = extent
+    assert (y_min, y_max) == (-1.0, 1.0)
+    assert (x_min, x_max) == pytest.approx((-2.0, 2.0))
+    assert (x_max - x_min) / 40 == pytest.approx((y_max - y_min) / 20)
+
+
+def test_plane_extent_uses_the_source_square_or_the_data_box() -> None:
+    assert plane_extent((-1.0, 1.0)) == (-1.0, 1.0, -1.0, 1.0)
+    x_min, x_max, y_min, y_max = plane_extent(None, np.array([[0.0, 10.0], [2.0, 20.0]]))
+    assert x_min < 0.0 < 2.0 < x_max
+    assert y_min < 10.0 < 20.0 < y_max
+    assert plane_extent(None, np.full((3, 2), np.nan)) is None
+
+
+def test_point_labels_from_one_hot_sigmoid_and_regression_targets() -> None:
+    one_hot = np.array([[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
+    assert point_labels(one_hot, "classification").tolist() == [0.0, 2.0]
+    assert point_labels(np.array([[1.0], [0.0]]), "classification").tolist() == [1.0, 0.0]
+    assert point_labels(np.array([[0.25], [-1.5]]), "regression").tolist() == [0.25, -1.5]
+
+
+# -- the grid -------------------------------------------------------------------------------
+
+
+def test_boundary_grid_matches_predict_on_the_standardised_grid_points() -> None:
+    rng = np.random.default_rng(0)
+    raw = rng.normal(loc=[5.0, -3.0], scale=[2.0, 0.5], size=(50, 2))
+    standardizer = fit_standardizer(raw)
+    network = NeuralNetwork([2, 6, 3], ["tanh", "softmax"], loss="cross_entropy", seed=1)
+    extent = (0.0, 10.0, -4.0, -2.0)
+
+    grid = boundary_grid(network, standardizer, extent, 6, 10, kind="classification")
+
+    expected = network.predict(standardizer.transform(grid_points(extent, 6, 10)))
+    assert grid.shape == (6, 10, 3)
+    np.testing.assert_array_equal(grid, expected.reshape(6, 10, 3))
+    assert not grid.flags.writeable
+
+
+def test_boundary_grid_needs_two_inputs() -> None:
+    network = NeuralNetwork([3, 4, 2], ["relu", "softmax"], loss="cross_entropy", seed=1)
+    standardizer = fit_standardizer(np.zeros((4, 3)))
+
+    with pytest.raises(ValueError, match="2 inputs, this one has 3"):
+        boundary_grid(network, standardizer, (0, 1, 0, 1), 2, 2, kind="classification")
+
+
+def test_the_runners_final_grid_matches_predict_on_the_grid_points() -> None:
+    request = BoundaryRequest()
+    request.set_shape(12, 20)
+
+    runner, events = run_with_boundary(planar_config(), "classification", request)
+
+    grids = [event for event in events if isinstance(event, BoundaryComputed)]
+    final = grids[-1]
+    assert final.final and final.epoch == 4
+    assert (final.rows, final.cols) == (12, 20)
+    assert final.values.shape == (12, 20, 3)  # spiral: three classes by default
+    points = grid_points(final.extent, final.rows, final.cols)
+    expected = runner.predict(points).reshape(12, 20, 3)
+    np.testing.assert_allclose(final.values, expected, rtol=0, atol=1e-12)
+    # Square pixels: the widened plane still contains the source's square.
+    x_min, x_max, y_min, y_max = final.extent
+    assert (x_max - x_min) / 20 == pytest.approx((y_max - y_min) / 12)
+    assert x_min <= -1.0 and x_max >= 1.0
+
+
+def test_the_final_grid_comes_just_before_run_finished_with_the_test_points() -> None:
+    request = BoundaryRequest()
+    request.set_shape(8, 8)
+
+    runner, events = run_with_boundary(planar_config(), "classification", request)
+
+    assert isinstance(events[-1], RunFinished)
+    assert isinstance(events[-2], BoundaryComputed) and events[-2].final
+    data = runner.data
+    assert data is not None
+    np.testing.assert_array_equal(events[-2].points, data.x_test_raw)
+    assert events[-2].labels.tolist() == data.y_test.argmax(axis=1).tolist()
+    grids = [event for event in events if isinstance(event, BoundaryComputed)]
+    assert all(grid.points is grids[0].points for grid in grids)  # one array for the run
+
+
+def test_a_regression_source_gives_a_two_dimensional_grid() -> None:
+    request = BoundaryRequest()
+    request.set_shape(6, 9)
+
+    runner, events = run_with_boundary(
+        planar_config("plane", **{"network.hidden_activations": ["relu", "relu"]}),
+        "regression",
+        request,
+    )
+
+    final = next(event for event in reversed(events) if isinstance(event, BoundaryComputed))
+    assert final.kind == "regression"
+    assert final.values.shape == (6, 9)
+    expected = runner.predict(grid_points(final.extent, 6, 9))[:, 0].reshape(6, 9)
+    np.testing.assert_allclose(final.values, expected, rtol=0, atol=1e-12)
+
+
+def test_no_grid_without_a_request_a_shape_or_two_inputs() -> None:
+    _, without_request = run_with_boundary(planar_config(), "classification", None)
+    _, without_shape = run_with_boundary(planar_config(), "classification", BoundaryRequest())
+    request = BoundaryRequest()
+    request.set_shape(8, 8)
+    eight_inputs = with_overrides(default_config(), {"data.n_samples": 100, "training.epochs": 2})
+    _, synthetic = run_with_boundary(eight_inputs, "classification", request)
+
+    for events in (without_request, without_shape, synthetic):
+        assert not any(isinstance(event, BoundaryComputed) for event in events)
+        assert isinstance(events[-1], RunFinished)
+
+
+# -- throttling ----------------------------------------------------------------------------
+
+
+def make_producer(request: BoundaryRequest, clock: FakeClock) -> tuple[BoundaryProducer, list]:
+    network = NeuralNetwork([2, 4, 2], ["relu", "softmax"], loss="cross_entropy", seed=0)
+    emitted: list[BoundaryComputed] = []
+    producer = BoundaryProducer(
+        request,
+        network,
+        fit_standardizer(np.array([[0.0, 0.0], [1.0, 1.0]])),
+        (-1.0, 1.0, -1.0, 1.0),
+        "classification",
+        np.zeros((3, 2)),
+        np.zeros(3),
+        emitted.append,
+        clock=clock,
+    )
+    return producer, emitted
+
+
+def test_grids_come_every_n_epochs_or_interval_whichever_is_rarer() -> None:
+    request = BoundaryRequest(every_epochs=3, min_interval_s=0.2)
+    request.set_shape(4, 4)
+    clock = FakeClock()
+    producer, emitted = make_producer(request, clock)
+
+    assert producer.after_epoch(1)  # the first one is always due
+    clock.now = 10.0
+    assert not producer.after_epoch(2)  # long ago, but only 1 epoch
+    assert producer.after_epoch(4)  # 3 epochs and 10 s
+    assert not producer.after_epoch(7)  # 3 epochs but no time at all
+    clock.now = 10.3
+    assert producer.after_epoch(8)
+    assert [grid.epoch for grid in emitted] == [1, 4, 8]
+
+
+def test_a_new_shape_or_a_pause_makes_a_grid_due_at_once() -> None:
+    request = BoundaryRequest(every_epochs=100, min_interval_s=100.0)
+    request.set_shape(4, 4)
+    producer, emitted = make_producer(request, FakeClock())
+    producer.after_epoch(1)
+
+    assert not producer.after_epoch(2)
+    request.set_shape(6, 8)
+    assert producer.after_epoch(3)
+    assert producer.after_epoch(4, force=True)
+    request.clear()
+    assert not producer.after_epoch(5, force=True)
+    assert [(grid.rows, grid.cols) for grid in emitted] == [(4, 4), (6, 8), (6, 8)]
+
+
+def test_a_huge_request_is_capped_keeping_its_aspect() -> None:
+    request = BoundaryRequest()
+    request.set_shape(1000, 2000)
+    producer, emitted = make_producer(request, FakeClock())
+
+    producer.after_epoch(1)
+
+    grid = emitted[0]
+    assert grid.rows * grid.cols <= 40_000
+    assert grid.cols / grid.rows == pytest.approx(2.0, rel=0.02)
+
+
+def test_request_rejects_a_bad_throttle() -> None:
+    with pytest.raises(ValueError, match="every_epochs"):
+        BoundaryRequest(every_epochs=0)
+
+
+# -- the runner's hooks for a face ------------------------------------------------------------
+
+
+def start_in_thread(
+    config: dict[str, Any], control: RunControl, request: BoundaryRequest | None = None
+) -> tuple[NetworkRunner, threading.Thread, queue.Queue]:
+    events: queue.Queue = queue.Queue()
+    runner = NetworkRunner(
+        config, "classification", on_event=events.put, control=control, boundary=request
+    )
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    return runner, thread, events
+
+
+def next_event(events: queue.Queue, kind: type) -> Any:
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        event = events.get(timeout=max(deadline - time.monotonic(), 0.01))
+        if isinstance(event, kind):
+            return event
+
+
+def wait_until(predicate: Any, what: str) -> None:
+    deadline = time.monotonic() + DEADLINE_S
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        threading.Event().wait(0.005)
+
+
+def test_a_step_ends_with_a_grid_even_within_the_throttle() -> None:
+    request = BoundaryRequest(every_epochs=1000, min_interval_s=1000.0)
+    request.set_shape(4, 6)
+    control = RunControl()
+    control.pause()
+    _, thread, events = start_in_thread(planar_config(**{"training.epochs": 50}), control, request)
+    next_event(events, RunStarted)
+
+    control.step()
+    epoch = next_event(events, EpochEnded)
+    first = next_event(events, BoundaryComputed)  # the first grid of a run is always due
+    control.step()
+    second_epoch = next_event(events, EpochEnded)
+    second = next_event(events, BoundaryComputed)  # paused again: due despite the throttle
+
+    control.stop()
+    thread.join(timeout=DEADLINE_S)
+    assert (epoch.epoch, first.epoch) == (1, 1)
+    assert (second_epoch.epoch, second.epoch) == (2, 2)
+
+
+def test_call_between_epochs_saves_a_loadable_model_while_training(tmp_path: Path) -> None:
+    control = RunControl()
+    runner, thread, events = start_in_thread(
+        planar_config(**{"training.epochs": 1_000_000}), control
+    )
+    next_event(events, EpochEnded)
+    saved: list[Path] = []
+    path = tmp_path / "model.npz"
+
+    assert runner.call_between_epochs(lambda: saved.append(runner.save_model(path)))
+    wait_until(lambda: bool(saved), "the save to run between epochs")
+    control.stop()
+    thread.join(timeout=DEADLINE_S)
+
+    assert saved == [path]
+    loaded = NeuralNetwork.load(path)
+    assert loaded.layer_sizes == runner.network.layer_sizes
+    assert not runner.call_between_epochs(lambda: None)  # the run is over
+
+
+def test_a_failing_callback_is_logged_and_training_goes_on() -> None:
+    control = RunControl()
+    runner, thread, events = start_in_thread(planar_config(**{"training.epochs": 30}), control)
+    next_event(events, RunStarted)
+
+    def fail() -> None:
+        raise RuntimeError("boom")
+
+    runner.call_between_epochs(fail)
+    finished = next_event(events, RunFinished)
+    thread.join(timeout=DEADLINE_S)
+    assert finished.status == "completed"
+
+
+def test_call_if_parked_runs_only_while_a_paused_run_is_held(tmp_path: Path) -> None:
+    control = RunControl()
+    runner, thread, events = start_in_thread(
+        planar_config(**{"training.epochs": 1_000_000}), control
+    )
+    next_event(events, EpochEnded)
+    points = grid_points((-1.0, 1.0, -1.0, 1.0), 4, 4)
+    while_training = runner.call_if_parked(lambda: None)
+
+    control.pause()
+    wait_until(lambda: runner.is_parked, "the run to park")
+    seen: list[np.ndarray] = []
+
+    def read_twice_and_save() -> None:
+        seen.append(runner.predict(points))
+        runner.save_model(tmp_path / "paused.npz")
+        seen.append(runner.predict(points))
+
+    held = runner.call_if_parked(read_twice_and_save)
+    control.resume()
+    wait_until(lambda: not runner.is_parked, "the run to resume")
+    control.stop()
+    thread.join(timeout=DEADLINE_S)
+
+    assert not while_training
+    assert held
+    np.testing.assert_array_equal(seen[0], seen[1])  # nothing trained in between
+    assert NeuralNetwork.load(tmp_path / "paused.npz").layer_sizes == [2, 8, 8, 3]
+    assert not thread.is_alive()

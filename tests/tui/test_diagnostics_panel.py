@@ -1,0 +1,106 @@
+"""Per-layer diagnostics: from the epoch's extras through the state to the gradient panel."""
+
+from __future__ import annotations
+
+import io
+
+from rich.color import Color
+from rich.console import Console
+from rich.style import Style
+
+from nntui.tui.run_state import RunState, fraction_health, ratio_health
+from nntui.tui.widgets.gradients import (
+    Columns,
+    GradientRows,
+    RowStyles,
+    format_fraction,
+    format_ratio,
+    format_weight_norm,
+    header_text,
+)
+
+DIAGNOSTICS = {
+    "update_ratios": [-3.04, -5.2],
+    "weight_norms": [4.5213, 1234.5],
+    "diagnostics": [
+        {"weight_norm": 4.5213, "dead_fraction": 0.125, "saturated_fraction": None},
+        {"weight_norm": 1234.5, "dead_fraction": None, "saturated_fraction": 0.8},
+    ],
+    "learning_rate": 0.005,
+}
+
+
+def rendered(rows, width: int) -> list[str]:
+    console = Console(width=width, file=io.StringIO(), color_system=None, legacy_windows=False)
+    plain, white = Style(), Color.parse("white")
+    styles = RowStyles(
+        text={"ok": plain, "vanishing": plain, "exploding": plain},
+        spark_min=white,
+        spark_max={"ok": white, "vanishing": white, "exploding": white},
+        header=plain,
+        flagged=Style(bold=True),
+    )
+    with console.capture() as capture:
+        console.print(GradientRows(rows, styles))
+    return capture.get().splitlines()
+
+
+def test_health_thresholds_flag_ratios_far_from_minus_three_and_mostly_dead_layers() -> None:
+    assert [ratio_health(v) for v in (-3.0, -4.4, -4.6, -1.6, -1.4, None)] == [
+        "ok",
+        "ok",
+        "low",
+        "ok",
+        "high",
+        "ok",
+    ]
+    assert [fraction_health(v) for v in (0.1, 0.5, 0.51, None)] == ["ok", "ok", "high", "ok"]
+
+
+def test_the_state_gives_each_layer_its_diagnostics_and_the_epochs_rate(
+    make_started, make_epoch
+) -> None:
+    state = RunState("classification")
+    state.start(make_started())
+    assert state.learning_rate == 0.05  # the configured rate before any epoch
+    state.add_epochs([make_epoch(1, extras=DIAGNOSTICS)])
+
+    first, second = state.gradients()
+    assert (first.update_ratio, first.weight_norm) == (-3.04, 4.5213)
+    assert (first.dead_fraction, first.saturated_fraction) == (0.125, None)
+    assert (second.ratio_health, second.saturated_health) == ("low", "high")
+    assert state.learning_rate == 0.005
+
+
+def test_columns_drop_the_sparkline_then_the_weight_norm_as_the_panel_narrows() -> None:
+    wide, medium, narrow = Columns.fit(56), Columns.fit(45), Columns.fit(38)
+    assert wide.spark > 0 and wide.weight
+    assert medium == Columns(0, True)
+    assert narrow == Columns(0, False)
+    assert len(header_text(narrow)) <= 38
+    assert len(header_text(wide)) <= 56
+
+
+def test_values_are_formatted_short_with_a_dash_where_not_applicable() -> None:
+    assert format_ratio(-3.04) == "-3.0" and format_ratio(None) == "–"
+    assert format_weight_norm(4.5213) == "4.52"
+    assert format_weight_norm(1234.5) == "1.2e+03"
+    assert format_fraction(0.125) == "12%" and format_fraction(None) == "–"
+
+
+def test_the_panel_rows_show_every_diagnostic_beside_the_gradient_norm(
+    make_started, make_epoch
+) -> None:
+    state = RunState("classification")
+    state.start(make_started())
+    state.add_epochs([make_epoch(1, extras=DIAGNOSTICS)])
+
+    lines = rendered(state.gradients(), width=56)
+
+    assert lines[0].split() == ["layer", "‖∇‖", "trend", "‖∇‖", "Δ/W", "‖W‖", "dead", "sat"]
+    first = lines[1].split()
+    assert first[0] == "dense_1"
+    assert first[-4:] == ["-3.0", "4.52", "12%", "–"]
+    assert lines[2].split()[-4:] == ["-5.2", "1.2e+03", "–", "80%"]
+    narrow = rendered(state.gradients(), width=38)
+    assert narrow[1].split() == ["dense_1", "1.00e-01", "-3.0", "12%", "–"]
