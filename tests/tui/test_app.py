@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import threading
 from pathlib import Path
 
 import yaml
-from rich.console import Console
-from rich.text import Text
 from textual.app import App
-from textual.content import Content
 from textual.widgets import Label, Sparkline, Static
+from tui_helpers import LONG, SIZE, finished, static_text
 
 from nntui.config import LoadedConfig, dump_config
 from nntui.logs import close_logging
@@ -22,28 +19,6 @@ from nntui.tui.widgets.fitted_label import FittedLabel
 from nntui.tui.widgets.gradients import GradientsPanel
 from nntui.tui.widgets.help import HelpScreen
 from nntui.tui.widgets.metrics import MetricRow
-
-SIZE = (120, 36)
-FINAL = ("finished", "stopped", "diverged", "failed")
-#: Epochs of a run that must still be training when the test acts on it.
-LONG = 1_000_000
-
-
-def finished(app: NNTuiApp) -> bool:
-    return app.state.phase in FINAL
-
-
-def static_text(widget: Static) -> str:
-    """What a Static (or Label) shows, as plain text."""
-    content = widget.content
-    if isinstance(content, str):
-        return content
-    if isinstance(content, (Text, Content)):
-        return content.plain
-    console = Console(width=200, file=io.StringIO(), color_system=None)
-    with console.capture() as capture:
-        console.print(content)
-    return capture.get()
 
 
 async def test_the_app_trains_a_tiny_config_to_the_end(tiny_config, wait) -> None:

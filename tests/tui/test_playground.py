@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 import threading
 from pathlib import Path
 
 import numpy as np
-from rich.console import Console
-from rich.text import Text
-from textual.content import Content
 from textual.widgets import Static
+from tui_helpers import LONG, SIZE, finished, static_text
 
 import nntui.training.boundary as boundary_module
 from nntui.config import dump_config
@@ -28,27 +25,6 @@ from nntui.tui.widgets.learning_curves import LearningCurves
 from nntui.tui.widgets.metrics import MetricRow
 from nntui.tui.widgets.runs import RunsTable
 from nntui.tui.widgets.too_small import TooSmallNotice
-
-SIZE = (120, 36)
-FINAL = ("finished", "stopped", "diverged", "failed")
-LONG = 1_000_000
-
-
-def finished(app: NNTuiApp) -> bool:
-    return app.state.phase in FINAL
-
-
-def static_text(widget: Static) -> str:
-    """What a Static shows, as plain text (rendered when it holds a Rich renderable)."""
-    content = widget.content
-    if isinstance(content, str):
-        return content
-    if isinstance(content, (Text, Content)):
-        return content.plain
-    console = Console(width=200, file=io.StringIO(), color_system=None)
-    with console.capture() as capture:
-        console.print(content)
-    return capture.get()
 
 
 def notes(app: NNTuiApp) -> list[str]:
