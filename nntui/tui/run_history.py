@@ -7,12 +7,12 @@ curves' previous-run overlay and the export read from it.
 from __future__ import annotations
 
 import copy
-import math
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from nntui.training.events import EpochEnded, RunFailed, RunFinished, RunStarted
+from nntui.tui.run_state import finite_or_none
 
 #: How a run's status reads in the runs table.
 STATUS_TEXT = {
@@ -95,16 +95,6 @@ def config_diff(
     return changes
 
 
-def _plain(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
 @dataclass
 class RunRecord:
     """One run of the app, from launch to its end.
@@ -167,7 +157,7 @@ class RunRecord:
                 "learning_rate": event.learning_rate,
             }
             for key, value in row.items():
-                self.history.setdefault(key, []).append(_plain(value))
+                self.history.setdefault(key, []).append(finite_or_none(value))
 
     def finish(self, event: RunFinished | RunFailed) -> None:
         """The run ended; its results' history, when there is one, is the authoritative one."""
@@ -181,7 +171,7 @@ class RunRecord:
         history = (self.results or {}).get("history")
         if isinstance(history, Mapping) and history.get("loss"):
             self.history = {
-                str(key): [_plain(value) for value in values]
+                str(key): [finite_or_none(value) for value in values]
                 for key, values in history.items()
                 if isinstance(values, (list, tuple))
             }
@@ -200,7 +190,7 @@ class RunRecord:
     def test_metric(self, name: str) -> float | None:
         """A test metric (``loss``, ``accuracy``, ``r2``) from the results, or ``None``."""
         test = (self.results or {}).get("test")
-        return _plain(test.get(name)) if isinstance(test, Mapping) else None
+        return finite_or_none(test.get(name)) if isinstance(test, Mapping) else None
 
 
 class RunHistory:
