@@ -209,7 +209,8 @@ def nice_ticks(lo: float, hi: float, max_ticks: int = 5, *, min_step: float = 0.
     first = math.ceil(lo / step - 1e-9)
     last = math.floor(hi / step + 1e-9)
     ticks = [round(float(k * step), 12) for k in range(first, last + 1)]
-    return [0.0 if tick == 0 else tick for tick in ticks]
+    # k·step can land an ulp outside the range far from zero; such a tick is not "inside".
+    return [0.0 if tick == 0 else tick for tick in ticks if lo <= tick <= hi]
 
 
 def log_ticks(lo: float, hi: float, max_ticks: int = 5) -> list[float]:
