@@ -10,11 +10,24 @@ from __future__ import annotations
 import logging
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Protocol
 
 LOGGER_NAME = "nntui"
 LOG_FORMAT = "%(asctime)s.%(msecs)03d %(levelname)-8s %(name)s: %(message)s"
 DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 _LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class LoggingSettings(Protocol):
+    """What :func:`setup_logging` reads: ``nntui.config.LoggingConfig`` (``config.logging``)."""
+
+    @property
+    def level(self) -> str:
+        """``DEBUG``, ``INFO``, ``WARNING``, ``ERROR`` or ``CRITICAL`` (any case)."""
+
+    @property
+    def file(self) -> str:
+        """The log file (relative to the working folder)."""
 
 
 class LogFileError(OSError):
@@ -31,14 +44,20 @@ class _NntuiFileHandler(RotatingFileHandler):
 
 
 def setup_logging(
-    level: str, file: str | Path, *, max_bytes: int = 1_000_000, backup_count: int = 3
+    config: LoggingSettings | str,
+    file: str | Path | None = None,
+    *,
+    max_bytes: int = 1_000_000,
+    backup_count: int = 3,
 ) -> logging.Logger:
     """Send the ``nntui`` logger to a rotating file, replacing any earlier setup.
 
     Args:
-        level: ``DEBUG``, ``INFO``, ``WARNING``, ``ERROR`` or ``CRITICAL`` (any case).
-        file: the log file; a relative path is relative to the working folder.
-            Its folder is created when missing.
+        config: the ``logging`` section (``config.logging``): its ``level``
+            (``DEBUG`` … ``CRITICAL``, any case) and ``file`` (relative to the
+            working folder; its folder is created when missing). The older form
+            ``setup_logging(level, file)`` still works while callers convert.
+        file: only with the older form: the log file.
         max_bytes: rotate when the file would grow past this size (0: never).
         backup_count: rotated files kept (``app.log.1`` … ``app.log.N``).
 
@@ -50,9 +69,26 @@ def setup_logging(
         LogFileError: the file or its folder cannot be created; the previous
             setup, if any, stays in place.
     """
-    name = level.upper() if isinstance(level, str) else level
+    level: str
+    if isinstance(config, str):
+        level = config
+    else:
+        level, file = config.level, config.file
+    if file is None:
+        raise TypeError("setup_logging(level, file) needs the file")
+    name = level.upper()
     if name not in _LEVELS:
         raise ValueError(f"unknown log level {level!r}: use one of {', '.join(_LEVELS)}")
+    handler = _open_handler(file, max_bytes, backup_count)
+    logger = logging.getLogger(LOGGER_NAME)
+    _remove_file_handlers(logger)
+    logger.addHandler(handler)
+    logger.setLevel(name)
+    logger.propagate = False
+    return logger
+
+
+def _open_handler(file: str | Path, max_bytes: int, backup_count: int) -> logging.Handler:
     path = Path(file).expanduser()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,13 +98,7 @@ def setup_logging(
     except OSError as error:
         raise LogFileError(f"cannot open log file {file}: {error.strerror or error}") from None
     handler.setFormatter(logging.Formatter(LOG_FORMAT, DATE_FORMAT))
-
-    logger = logging.getLogger(LOGGER_NAME)
-    _remove_file_handlers(logger)
-    logger.addHandler(handler)
-    logger.setLevel(name)
-    logger.propagate = False
-    return logger
+    return handler
 
 
 def close_logging() -> None:

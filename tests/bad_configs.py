@@ -213,12 +213,29 @@ BAD_CONFIGS: list[tuple[str, str, str]] = [
         "training:\n  early_stopping:\n    patience: 3\n    patience: 4\n",
         "training.early_stopping.patience: is given twice (lines 3 and 4)",
     ),
+    (
+        "early_stopping_monitor_of_the_other_task",
+        "training:\n  early_stopping:\n    enabled: true\n    monitor: val_r2\n",
+        "training.early_stopping.monitor: val_r2 is not measured in a classification run; "
+        "use val_loss, val_accuracy, loss or accuracy (line 4)",
+    ),
     # Not a config at all.
     ("yaml_syntax_error", "training:\n  epochs: 5\n  batch_size: [32\n", "line"),
     ("yaml_tab_indent", "training:\n\tepochs: 5\n", "line 2"),
     ("yaml_python_tag", "training: !!python/object/apply:os.system [echo hi]\n", "line 1"),
     ("empty_file", "", "empty"),
     ("only_comments", "# nothing here\n", "empty"),
+    (
+        "recursive_alias",
+        "training: &loop\n  early_stopping: *loop\n",
+        "line 2, column 19: aliases of lists and mappings are not supported",
+    ),
+    (
+        "alias_bomb",
+        "a: &a [1, 1, 1]\nb: &b [*a, *a, *a]\nnetwork:\n  hidden_layers: *b\n",
+        "line 2, column 8: aliases of lists",
+    ),
+    ("undefined_alias", "training:\n  epochs: *e\n", "undefined alias 'e'"),
     ("top_level_list", "- training:\n    epochs: 5\n", "must be a mapping"),
 ]
 

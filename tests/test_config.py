@@ -1,36 +1,23 @@
-"""Configuration: lookup, validation messages, env overrides, round-trips and the output head."""
+"""Configuration: lookup, validation messages, env and CLI overrides, the task, round-trips."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 from bad_configs import BAD_CONFIGS, MISSING_CONFIG  # tests/ is on sys.path (it is no package)
+from factories import make_config
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import nntui.atomic
+import nntui.files
 from nntui.config import (
-    TASKS,
-    ConfigError,
-    ConfigProblem,
-    default_config,
-    dump_config,
-    find_config,
-    load_config,
-    network_layer_sizes,
-    output_head,
-    parse_config_text,
-    resolve_task,
-    save_config,
-    validate_config,
-    with_overrides,
-)
-from nntui.config_schema import (
+    CLASSIFICATION_MONITORS,
     DATA_SOURCES,
     DOTTED_KEYS,
     DTYPES,
@@ -38,7 +25,25 @@ from nntui.config_schema import (
     LR_SCHEDULES,
     MONITORS,
     OPTIMIZERS,
+    REGRESSION_MONITORS,
+    TASKS,
+    Config,
+    ConfigError,
+    ConfigProblem,
+    DataSource,
+    config_from_dict,
+    default_config,
+    dump_config,
+    find_config,
+    load_config,
+    network_layer_sizes,
+    output_head,
+    parse_config_text,
+    save_config,
+    source_tasks,
+    with_overrides,
 )
+from nntui.datasets.planar import PLANAR_CLASSIFICATION, PLANAR_REGRESSION
 from nntui.nn.activations import ACTIVATIONS
 from nntui.nn.initializers import INITIALIZERS
 
@@ -50,6 +55,11 @@ NO_ENV: dict[str, str] = {}
 def write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def default_with(**values: Any) -> Config:
+    """The packaged default with dotted overrides given as ``training__epochs=5``."""
+    return make_config(tiny=False, **values)
 
 
 # --- Bad configs -------------------------------------------------------------------------
@@ -83,7 +93,7 @@ def test_missing_explicit_config_is_an_error_naming_the_file(tmp_path: Path) -> 
 def test_explicit_config_that_is_a_folder_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "configs").mkdir()
     with pytest.raises(ConfigError, match="configs: is a folder"):
-        load_config("configs", environ=NO_ENV, cwd=tmp_path)
+        load_config("configs", env=NO_ENV, cwd=tmp_path)
 
 
 def test_every_problem_is_reported_at_once_in_file_order_with_lines() -> None:
@@ -123,11 +133,57 @@ def test_problem_format_reads_source_key_message_line() -> None:
     )
 
 
-def test_validate_config_returns_problems_without_raising() -> None:
-    config, problems = validate_config({"training": {"epochs": "many"}})
-    assert [p.key for p in problems] == ["training.epochs"]
-    assert problems[0].line is None
-    assert config["training"]["epochs"] == default_config()["training"]["epochs"]
+def test_a_plain_dict_is_checked_like_a_file_but_without_lines() -> None:
+    with pytest.raises(ConfigError) as caught:
+        config_from_dict({"training": {"epochs": "many"}}, source="results.json")
+    assert [(p.key, p.line) for p in caught.value.problems] == [("training.epochs", None)]
+    assert str(caught.value).startswith("results.json: training.epochs: must be a positive")
+
+
+# --- The typed tree ----------------------------------------------------------------------
+
+
+def test_config_is_frozen_all_the_way_down() -> None:
+    config = default_config()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.training.epochs = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.training.early_stopping.patience = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        config.task = "regression"  # type: ignore[misc]
+    assert isinstance(config.network.hidden_layers, tuple)
+    assert hash(config) == hash(default_config())
+
+
+def test_attribute_names_are_the_yaml_keys() -> None:
+    config = default_config()
+    for dotted in DOTTED_KEYS:
+        value: Any = config
+        for part in dotted.split("."):
+            value = getattr(value, part)
+        plain: Any = config.to_dict()
+        for part in dotted.split("."):
+            plain = plain[part]
+        assert (list(value) if isinstance(value, tuple) else value) == plain, dotted
+
+
+def test_to_dict_gives_plain_lists_and_no_task() -> None:
+    plain = default_config().to_dict()
+    assert list(plain) == ["logging", "data", "network", "training"]
+    assert plain["network"]["hidden_layers"] == [128, 64, 32]
+    assert isinstance(plain["training"]["early_stopping"], dict)
+    assert config_from_dict(plain) == default_config()
+
+
+def test_literal_types_name_every_registered_source() -> None:
+    assert set(get_args(DataSource)) == {
+        "synthetic",
+        "csv",
+        "iris",
+        *PLANAR_CLASSIFICATION,
+        *PLANAR_REGRESSION,
+    }
+    assert get_args(DataSource) == DATA_SOURCES
 
 
 # --- Valid configs -----------------------------------------------------------------------
@@ -135,9 +191,7 @@ def test_validate_config_returns_problems_without_raising() -> None:
 
 def test_a_partial_file_takes_defaults_for_missing_keys() -> None:
     config = parse_config_text("training:\n  epochs: 5\n")
-    expected = default_config()
-    expected["training"]["epochs"] = 5
-    assert config == expected
+    assert config == default_with(training__epochs=5)
 
 
 def test_an_empty_section_keeps_its_defaults() -> None:
@@ -146,35 +200,31 @@ def test_an_empty_section_keeps_its_defaults() -> None:
 
 def test_hidden_layers_without_activations_get_the_default_activation_per_layer() -> None:
     config = parse_config_text("network:\n  hidden_layers: [16, 8]\n")
-    assert config["network"]["hidden_activations"] == ["relu", "relu"]
+    assert config.network.hidden_activations == ("relu", "relu")
 
 
 def test_values_are_normalised() -> None:
     text = "logging:\n  level: debug\ntraining:\n  learning_rate: 1e-3\n"
     config = parse_config_text(text)
-    assert config["logging"]["level"] == "DEBUG"
-    assert config["training"]["learning_rate"] == pytest.approx(0.001)
-    assert isinstance(config["training"]["learning_rate"], float)
+    assert config.logging.level == "DEBUG"
+    assert config.training.learning_rate == pytest.approx(0.001)
+    assert isinstance(config.training.learning_rate, float)
 
 
 def test_every_engine_activation_and_initializer_is_accepted() -> None:
     for name in ACTIVATIONS:
         config = with_overrides(default_config(), {"network.hidden_activations": [name] * 3})
-        assert config["network"]["hidden_activations"] == [name] * 3
+        assert config.network.hidden_activations == (name,) * 3
     for name in INITIALIZERS:
         config = with_overrides(default_config(), {"network.weight_init": name})
-        assert config["network"]["weight_init"] == name
-
-
-def test_sigmoid_head_is_valid_with_two_classes() -> None:
-    config = parse_config_text("data:\n  n_classes: 2\nnetwork:\n  output_activation: sigmoid\n")
-    assert output_head(config, "classification") == (1, "sigmoid", "binary_cross_entropy")
+        assert config.network.weight_init == name
 
 
 def test_shipped_default_matches_the_documented_keys() -> None:
     config = default_config()
-    assert config["network"]["hidden_layers"] == [128, 64, 32]
-    assert config["training"] == {
+    assert config.network.hidden_layers == (128, 64, 32)
+    assert config.task == "classification"
+    assert config.to_dict()["training"] == {
         "epochs": 100,
         "learning_rate": 0.01,
         "batch_size": 32,
@@ -201,7 +251,7 @@ def test_shipped_default_matches_the_documented_keys() -> None:
             "restore_best_weights": True,
         },
     }
-    assert config["data"] == {
+    assert config.to_dict()["data"] == {
         "source": "synthetic",
         "path": None,
         "target": None,
@@ -225,11 +275,6 @@ def test_shipped_config_shows_every_key_with_a_comment() -> None:
     assert any(line.startswith("  early_stopping:  ") and "#" in line for line in lines)
 
 
-def test_default_config_is_a_fresh_copy() -> None:
-    default_config()["training"]["epochs"] = 1
-    assert default_config()["training"]["epochs"] == 100
-
-
 def test_repo_config_yaml_is_the_packaged_default() -> None:
     repo_text = (REPO_ROOT / "config.yaml").read_text(encoding="utf-8")
     assert parse_config_text(repo_text) == default_config()
@@ -241,29 +286,30 @@ def test_packaged_default_is_what_dump_config_writes() -> None:
     assert dump_config(default_config()) == PACKAGED_DEFAULT.read_text(encoding="utf-8")
 
 
-# --- Lookup and environment overrides ----------------------------------------------------
+# --- Lookup, environment and command-line overrides ----------------------------------------
 
 
 def test_lookup_prefers_explicit_then_cwd_config_then_packaged_default(tmp_path: Path) -> None:
     assert find_config(cwd=tmp_path) is None
-    loaded = load_config(environ=NO_ENV, cwd=tmp_path)
-    assert (loaded.path, loaded.source, loaded.data) == (None, "default config", default_config())
+    loaded = load_config(env=NO_ENV, cwd=tmp_path)
+    assert (loaded.path, loaded.source, loaded.config) == (None, "default config", default_config())
+    assert loaded.text == PACKAGED_DEFAULT.read_text(encoding="utf-8")
 
     local = write(tmp_path / "config.yaml", "training:\n  epochs: 7\n")
-    loaded = load_config(environ=NO_ENV, cwd=tmp_path)
+    loaded = load_config(env=NO_ENV, cwd=tmp_path)
     assert (loaded.path, loaded.source) == (local, "config.yaml")
-    assert loaded.data["training"]["epochs"] == 7
+    assert (loaded.config.training.epochs, loaded.text) == (7, "training:\n  epochs: 7\n")
 
     write(tmp_path / "other.yaml", "training:\n  epochs: 9\n")
-    loaded = load_config("other.yaml", environ=NO_ENV, cwd=tmp_path)
+    loaded = load_config("other.yaml", env=NO_ENV, cwd=tmp_path)
     assert (loaded.path, loaded.source) == (tmp_path / "other.yaml", "other.yaml")
-    assert loaded.data["training"]["epochs"] == 9
+    assert loaded.config.training.epochs == 9
 
 
 def test_errors_name_the_explicit_path_as_given(tmp_path: Path) -> None:
     write(tmp_path / "bad.yaml", "training:\n  epochs: 0\n")
     with pytest.raises(ConfigError) as caught:
-        load_config("bad.yaml", environ=NO_ENV, cwd=tmp_path)
+        load_config("bad.yaml", env=NO_ENV, cwd=tmp_path)
     assert (
         str(caught.value) == "bad.yaml: training.epochs: must be a positive integer, got 0 (line 2)"
     )
@@ -271,34 +317,63 @@ def test_errors_name_the_explicit_path_as_given(tmp_path: Path) -> None:
 
 def test_environment_beats_dotenv_beats_file(tmp_path: Path) -> None:
     write(tmp_path / "config.yaml", "data:\n  random_seed: 1\nlogging:\n  level: ERROR\n")
-    assert load_config(environ=NO_ENV, cwd=tmp_path).data["data"]["random_seed"] == 1
+    assert load_config(env=NO_ENV, cwd=tmp_path).config.data.random_seed == 1
 
     write(tmp_path / ".env", "RANDOM_SEED=2\nLOG_LEVEL=debug\n")
-    data = load_config(environ=NO_ENV, cwd=tmp_path).data
-    assert (data["data"]["random_seed"], data["logging"]["level"]) == (2, "DEBUG")
+    loaded = load_config(env=NO_ENV, cwd=tmp_path)
+    assert (loaded.config.data.random_seed, loaded.config.logging.level) == (2, "DEBUG")
+    assert loaded.overrides == {"logging.level": "DEBUG", "data.random_seed": 2}
 
-    data = load_config(environ={"RANDOM_SEED": "3"}, cwd=tmp_path).data
-    assert (data["data"]["random_seed"], data["logging"]["level"]) == (3, "DEBUG")
+    config = load_config(env={"RANDOM_SEED": "3"}, cwd=tmp_path).config
+    assert (config.data.random_seed, config.logging.level) == (3, "DEBUG")
+
+
+def test_command_line_overrides_beat_the_environment(tmp_path: Path) -> None:
+    loaded = load_config(
+        env={"RANDOM_SEED": "3"},
+        overrides={"data.random_seed": 9, "training.epochs": 2},
+        cwd=tmp_path,
+    )
+    assert (loaded.config.data.random_seed, loaded.config.training.epochs) == (9, 2)
+    assert loaded.overrides == {"data.random_seed": 9, "training.epochs": 2}
+
+
+def test_bad_command_line_overrides_are_named_after_the_command_line(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(env=NO_ENV, overrides={"training.epochs": 0}, cwd=tmp_path)
+    assert str(caught.value) == "command line: training.epochs: must be a positive integer, got 0"
+
+
+def test_load_config_resolves_the_requested_task(tmp_path: Path) -> None:
+    assert load_config(env=NO_ENV, task="regression", cwd=tmp_path).config.task == "regression"
+    write(tmp_path / "config.yaml", "data:\n  source: bump\n")
+    assert load_config(env=NO_ENV, cwd=tmp_path).config.task == "regression"
+    with pytest.raises(ConfigError) as caught:
+        load_config(env=NO_ENV, task="classification", cwd=tmp_path)
+    assert str(caught.value).startswith(
+        "config.yaml: data.source: bump is regression data, so --task classification cannot use it"
+    )
+    assert str(caught.value).endswith("(line 2)")
 
 
 def test_empty_environment_value_counts_as_unset(tmp_path: Path) -> None:
     write(tmp_path / ".env", "RANDOM_SEED=5\n")
-    data = load_config(environ={"RANDOM_SEED": ""}, cwd=tmp_path).data
-    assert data["data"]["random_seed"] == 5
+    config = load_config(env={"RANDOM_SEED": ""}, cwd=tmp_path).config
+    assert config.data.random_seed == 5
 
 
 def test_load_config_reads_os_environ_by_default(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RANDOM_SEED", "11")
-    assert load_config(cwd=tmp_path).data["data"]["random_seed"] == 11
+    assert load_config(cwd=tmp_path).config.data.random_seed == 11
 
 
 def test_bad_environment_values_are_reported_with_file_problems(tmp_path: Path) -> None:
     write(tmp_path / "config.yaml", "training:\n  epochs: 0\n")
     write(tmp_path / ".env", "RANDOM_SEED=abc\n")
     with pytest.raises(ConfigError) as caught:
-        load_config(environ={"LOG_LEVEL": "LOUD"}, cwd=tmp_path)
+        load_config(env={"LOG_LEVEL": "LOUD"}, cwd=tmp_path)
     lines = str(caught.value).splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("config.yaml: training.epochs: ")
@@ -311,23 +386,23 @@ def test_bad_environment_values_are_reported_with_file_problems(tmp_path: Path) 
 def test_syntax_error_and_env_problems_come_together(tmp_path: Path) -> None:
     write(tmp_path / "config.yaml", "training: [\n")
     with pytest.raises(ConfigError) as caught:
-        load_config(environ={"RANDOM_SEED": "-3"}, cwd=tmp_path)
+        load_config(env={"RANDOM_SEED": "-3"}, cwd=tmp_path)
     assert [p.key for p in caught.value.problems] == ["", "RANDOM_SEED"]
 
 
 def test_unreadable_file_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "config.yaml").write_bytes(b"training:\n  epochs: \xff\n")
     with pytest.raises(ConfigError, match=re.escape("config.yaml: cannot read the file")):
-        load_config(environ=NO_ENV, cwd=tmp_path)
+        load_config(env=NO_ENV, cwd=tmp_path)
 
 
 # --- Overrides ---------------------------------------------------------------------------
 
 
-def test_with_overrides_sets_dotted_keys_on_a_copy() -> None:
+def test_with_overrides_returns_a_new_config() -> None:
     base = default_config()
     config = with_overrides(base, {"training.epochs": 5, "data.random_seed": 7})
-    assert (config["training"]["epochs"], config["data"]["random_seed"]) == (5, 7)
+    assert (config.training.epochs, config.data.random_seed) == (5, 7)
     assert base == default_config()
 
 
@@ -340,9 +415,9 @@ def test_with_overrides_reads_typed_text() -> None:
             "logging.file": "7",
         },
     )
-    assert config["training"]["learning_rate"] == 0.5
-    assert config["network"]["hidden_layers"] == [4, 2, 1]
-    assert config["logging"]["file"] == "7"
+    assert config.training.learning_rate == 0.5
+    assert config.network.hidden_layers == (4, 2, 1)
+    assert config.logging.file == "7"
 
 
 def test_with_overrides_rejects_bad_values_and_unknown_keys() -> None:
@@ -352,6 +427,18 @@ def test_with_overrides_rejects_bad_values_and_unknown_keys() -> None:
         "command line: training.epoch: unknown key (did you mean 'training.epochs'?)",
         "command line: training.epochs: must be a positive integer, got -1",
     ]
+
+
+def test_with_overrides_keeps_the_task_while_the_source_serves_it() -> None:
+    regression = default_config(task="regression")
+    assert (
+        with_overrides(
+            regression, {"data.source": "csv", "data.path": "a.csv", "data.target": "y"}
+        ).task
+        == "regression"
+    )
+    assert with_overrides(regression, {"data.source": "iris"}).task == "classification"
+    assert with_overrides(default_config(), {"data.source": "plane"}).task == "regression"
 
 
 # --- Writing back ------------------------------------------------------------------------
@@ -422,8 +509,16 @@ valid_configs = st.fixed_dictionaries(
 )
 
 
-def build_config(values: dict[str, Any]) -> dict[str, Any]:
+def build_plain(values: dict[str, Any]) -> dict[str, Any]:
     csv = values["source"] == "csv"
+    foreign = (
+        REGRESSION_MONITORS
+        if source_tasks(values["source"])[0] == "classification"
+        else CLASSIFICATION_MONITORS
+    )
+    stopping = dict(values["stopping"])
+    if stopping["monitor"] in foreign:
+        stopping["monitor"] = "val_loss"
     return {
         "logging": {"level": values["level"], "file": values["file"]},
         "data": {
@@ -463,7 +558,7 @@ def build_config(values: dict[str, Any]) -> dict[str, Any]:
             "lr_step_epochs": values["lr_ints"][0],
             "lr_patience": values["lr_ints"][1],
             "min_learning_rate": values["learning_rate"] / 2,
-            "early_stopping": values["stopping"],
+            "early_stopping": stopping,
         },
     }
 
@@ -471,8 +566,9 @@ def build_config(values: dict[str, Any]) -> dict[str, Any]:
 @settings(max_examples=150, deadline=None)
 @given(valid_configs, st.booleans())
 def test_dump_then_parse_round_trips(values: dict[str, Any], comments: bool) -> None:
-    config = build_config(values)
-    assert validate_config(config) == (config, [])
+    plain = build_plain(values)
+    config = config_from_dict(plain)
+    assert config.to_dict() == plain
     assert parse_config_text(dump_config(config, comments=comments)) == config
 
 
@@ -480,16 +576,16 @@ def test_save_config_writes_a_file_that_loads_back(tmp_path: Path) -> None:
     config = with_overrides(default_config(), {"network.hidden_layers": [8, 4, 2]})
     path = save_config(config, tmp_path / "saved" / "config.yaml")
     assert path == tmp_path / "saved" / "config.yaml"
-    assert load_config(path, environ=NO_ENV, cwd=tmp_path).data == config
+    assert load_config(path, env=NO_ENV, cwd=tmp_path).config == config
     assert os.listdir(path.parent) == ["config.yaml"]  # no temp file left behind
 
 
-def test_save_config_refuses_an_invalid_config_and_keeps_the_old_file(tmp_path: Path) -> None:
+def test_save_config_refuses_an_invalid_dict_and_keeps_the_old_file(tmp_path: Path) -> None:
     path = write(tmp_path / "config.yaml", "old\n")
-    config = default_config()
-    config["training"]["epochs"] = 0
+    plain = default_config().to_dict()
+    plain["training"]["epochs"] = 0
     with pytest.raises(ConfigError, match=re.escape("training.epochs")):
-        save_config(config, path)
+        save_config(plain, path)
     assert path.read_text(encoding="utf-8") == "old\n"
 
 
@@ -501,51 +597,11 @@ def test_failed_save_leaves_the_old_file_intact(
     def failing_replace(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(nntui.atomic.os, "replace", failing_replace)
+    monkeypatch.setattr(nntui.files.os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
         save_config(default_config(), path)
     assert path.read_text(encoding="utf-8") == "old\n"
     assert os.listdir(tmp_path) == ["config.yaml"]
-
-
-# --- The output head ---------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("head", "n_classes", "task", "expected"),
-    [
-        ("softmax", 3, "classification", (3, "softmax", "cross_entropy")),
-        ("softmax", 2, "classification", (2, "softmax", "cross_entropy")),
-        ("sigmoid", 2, "classification", (1, "sigmoid", "binary_cross_entropy")),
-        ("softmax", 3, "regression", (1, "linear", "mse")),
-        ("sigmoid", 2, "regression", (1, "linear", "mse")),
-    ],
-)
-def test_output_head(head: str, n_classes: int, task: str, expected: tuple[int, str, str]) -> None:
-    config = with_overrides(
-        default_config(), {"network.output_activation": head, "data.n_classes": n_classes}
-    )
-    assert output_head(config, task) == expected
-
-
-def test_output_head_rejects_an_unknown_task() -> None:
-    assert TASKS == ("classification", "regression")
-    with pytest.raises(ValueError, match="unknown task 'clustering'"):
-        output_head(default_config(), "clustering")
-
-
-def test_network_layer_sizes_run_from_input_to_head() -> None:
-    config = default_config()
-    assert network_layer_sizes(config, 20, "classification") == (
-        [20, 128, 64, 32, 3],
-        ["relu", "relu", "relu", "softmax"],
-        "cross_entropy",
-    )
-    assert network_layer_sizes(config, 5, "regression") == (
-        [5, 128, 64, 32, 1],
-        ["relu", "relu", "relu", "linear"],
-        "mse",
-    )
 
 
 def test_config_error_survives_pickling_for_worker_processes() -> None:
@@ -558,8 +614,8 @@ def test_env_example_uncommented_overrides_both_keys(tmp_path: Path) -> None:
     example = (REPO_ROOT / ".env.example").read_text(encoding="utf-8")
     assignments = [line.lstrip("# ") for line in example.splitlines() if "=" in line]
     write(tmp_path / ".env", "\n".join(assignments) + "\n")
-    data = load_config(environ=NO_ENV, cwd=tmp_path).data
-    assert (data["logging"]["level"], data["data"]["random_seed"]) == ("DEBUG", 7)
+    config = load_config(env=NO_ENV, cwd=tmp_path).config
+    assert (config.logging.level, config.data.random_seed) == ("DEBUG", 7)
 
 
 # --- The nested early_stopping mapping -----------------------------------------------------
@@ -567,10 +623,9 @@ def test_env_example_uncommented_overrides_both_keys(tmp_path: Path) -> None:
 
 def test_a_partial_group_takes_defaults_for_its_other_keys() -> None:
     config = parse_config_text("training:\n  early_stopping:\n    enabled: true\n")
-    assert config["training"]["early_stopping"] == {
-        **default_config()["training"]["early_stopping"],
-        "enabled": True,
-    }
+    assert config.training.early_stopping == dataclasses.replace(
+        default_config().training.early_stopping, enabled=True
+    )
 
 
 def test_an_empty_group_keeps_its_defaults() -> None:
@@ -599,22 +654,22 @@ def test_with_overrides_sets_a_key_inside_a_group() -> None:
         default_config(),
         {"training.early_stopping.patience": "3", "training.early_stopping.enabled": True},
     )
-    stopping = config["training"]["early_stopping"]
-    assert (stopping["patience"], stopping["enabled"], stopping["monitor"]) == (3, True, "val_loss")
+    stopping = config.training.early_stopping
+    assert (stopping.patience, stopping.enabled, stopping.monitor) == (3, True, "val_loss")
 
 
 def test_with_overrides_merges_a_mapping_into_a_group() -> None:
     base = with_overrides(default_config(), {"training.early_stopping.patience": 4})
     config = with_overrides(base, {"training.early_stopping": {"enabled": True}})
-    assert config["training"]["early_stopping"]["patience"] == 4
-    assert config["training"]["early_stopping"]["enabled"] is True
+    assert config.training.early_stopping.patience == 4
+    assert config.training.early_stopping.enabled is True
 
 
 def test_typed_null_clears_an_optional_key() -> None:
     clipped = with_overrides(default_config(), {"training.gradient_clip_norm": "1.5"})
-    assert clipped["training"]["gradient_clip_norm"] == 1.5
+    assert clipped.training.gradient_clip_norm == 1.5
     cleared = with_overrides(clipped, {"training.gradient_clip_norm": "null"})
-    assert cleared["training"]["gradient_clip_norm"] is None
+    assert cleared.training.gradient_clip_norm is None
 
 
 def test_dump_config_writes_the_group_indented_under_its_key() -> None:
@@ -644,12 +699,6 @@ def test_every_problem_names_its_key_across_sections_and_groups() -> None:
 # --- Data sources and the task -------------------------------------------------------------
 
 
-def config_with(**values: Any) -> dict[str, Any]:
-    return with_overrides(
-        default_config(), {key.replace("__", "."): value for key, value in values.items()}
-    )
-
-
 @pytest.mark.parametrize(
     ("source", "requested", "expected"),
     [
@@ -662,14 +711,16 @@ def config_with(**values: Any) -> dict[str, Any]:
         ("bump", "regression", "regression"),
     ],
 )
-def test_resolve_task_follows_the_source(source: str, requested: str | None, expected: str) -> None:
-    assert resolve_task(config_with(data__source=source), requested) == expected
+def test_the_task_follows_the_source(source: str, requested: str | None, expected: str) -> None:
+    assert default_with(data__source=source, task=requested).task == expected
+    assert parse_config_text(f"data:\n  source: {source}\n", task=requested).task == expected
 
 
-def test_resolve_task_for_csv_defaults_to_classification_and_allows_regression() -> None:
-    config = config_with(data__source="csv", data__path="a.csv", data__target="y")
-    assert resolve_task(config, None) == "classification"
-    assert resolve_task(config, "regression") == "regression"
+def test_csv_defaults_to_classification_and_allows_regression() -> None:
+    csv = {"data.source": "csv", "data.path": "a.csv", "data.target": "y"}
+    assert make_config(csv).task == "classification"
+    assert make_config(csv, task="regression").task == "regression"
+    assert TASKS == ("classification", "regression")
 
 
 @pytest.mark.parametrize(
@@ -683,8 +734,9 @@ def test_resolve_task_for_csv_defaults_to_classification_and_allows_regression()
     ],
 )
 def test_a_task_the_source_cannot_serve_is_a_config_error(source: str, requested: str) -> None:
+    overrides = {"data.source": source, "task": requested}
     with pytest.raises(ConfigError) as caught:
-        resolve_task(config_with(data__source=source), requested, source="my.yaml")
+        with_overrides(default_config(), overrides, source="my.yaml")
     message = str(caught.value)
     assert message.startswith(f"my.yaml: data.source: {source} is ")
     assert f"--task {requested} cannot use it" in message
@@ -692,7 +744,7 @@ def test_a_task_the_source_cannot_serve_is_a_config_error(source: str, requested
 
 def test_an_unknown_requested_task_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="--task: must be one of classification, regression"):
-        resolve_task(default_config(), "clustering")
+        default_config(task="clustering")
 
 
 @pytest.mark.parametrize(
@@ -701,47 +753,41 @@ def test_an_unknown_requested_task_is_a_config_error() -> None:
 def test_early_stopping_on_a_metric_the_task_lacks_is_a_config_error(
     monitor: str, task: str
 ) -> None:
-    config = config_with(
-        training__early_stopping__enabled=True, training__early_stopping__monitor=monitor
-    )
     with pytest.raises(ConfigError) as caught:
-        resolve_task(config, task)
+        default_with(
+            training__early_stopping__enabled=True,
+            training__early_stopping__monitor=monitor,
+            task=task,
+        )
     assert f"training.early_stopping.monitor: {monitor} is not measured in a {task} run" in str(
         caught.value
     )
 
 
+def test_the_early_stopping_monitor_problem_carries_its_line() -> None:
+    text = "training:\n  early_stopping:\n    enabled: true\n    monitor: val_r2\n"
+    with pytest.raises(ConfigError) as caught:
+        parse_config_text(text)
+    assert [(p.key, p.line) for p in caught.value.problems] == [
+        ("training.early_stopping.monitor", 4)
+    ]
+
+
 def test_a_disabled_early_stopping_monitor_is_not_checked() -> None:
-    config = config_with(training__early_stopping__monitor="val_r2")
-    assert resolve_task(config, "classification") == "classification"
+    config = default_with(training__early_stopping__monitor="val_r2", task="classification")
+    assert config.task == "classification"
 
 
-@pytest.mark.parametrize(
-    ("source", "classes"), [("iris", 3), ("circles", 2), ("xor", 2), ("spiral", 3)]
-)
-def test_output_head_knows_the_classes_of_built_in_sources(source: str, classes: int) -> None:
-    assert output_head(config_with(data__source=source), "classification") == (
-        classes,
-        "softmax",
+# --- The transition shims (nntui.config.legacy; the head is training.task's) ---------------
+
+
+def test_legacy_output_head_and_layer_sizes_read_a_config() -> None:
+    assert output_head(default_config()) == (3, "softmax", "cross_entropy")
+    assert output_head(default_config(task="regression")) == (1, "linear", "mse")
+    assert network_layer_sizes(default_config(), 20) == (
+        [20, 128, 64, 32, 3],
+        ["relu", "relu", "relu", "softmax"],
         "cross_entropy",
     )
-
-
-def test_output_head_takes_the_data_class_count_for_csv() -> None:
-    config = config_with(data__source="csv", data__path="a.csv", data__target="y")
-    assert output_head(config, "classification", n_classes=5)[0] == 5
-    with pytest.raises(ValueError, match="pass n_classes"):
-        output_head(config, "classification")
-    assert network_layer_sizes(config, 4, "classification", 2)[0] == [4, 128, 64, 32, 2]
-
-
-def test_sigmoid_head_works_for_two_class_planar_sources_whatever_n_classes_says() -> None:
-    config = config_with(
-        data__source="circles", data__n_classes=5, network__output_activation="sigmoid"
-    )
-    assert output_head(config, "classification") == (1, "sigmoid", "binary_cross_entropy")
-
-
-def test_regression_sources_ignore_the_classification_head() -> None:
-    config = config_with(data__source="bump", network__output_activation="sigmoid")
-    assert output_head(config, resolve_task(config, None)) == (1, "linear", "mse")
+    sigmoid = default_with(data__source="circles", network__output_activation="sigmoid")
+    assert output_head(sigmoid) == (1, "sigmoid", "binary_cross_entropy")

@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from factories import make_config
 
+from nntui.config import LoggingConfig
 from nntui.logs import LOGGER_NAME, LogFileError, close_logging, setup_logging
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (\w+) +([\w.]+): (.*)$")
@@ -18,6 +20,11 @@ LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (\w+) +([\w.]+): (.*)
 def _closed_logging() -> Iterator[None]:
     yield
     close_logging()
+
+
+def section(level: str, file: str | Path) -> LoggingConfig:
+    """The ``logging`` section of a config (``config.logging``)."""
+    return LoggingConfig(level=level, file=str(file))  # type: ignore[arg-type]
 
 
 def records(path: Path) -> list[tuple[str, str, str]]:
@@ -30,7 +37,7 @@ def records(path: Path) -> list[tuple[str, str, str]]:
 
 def test_writes_timestamped_lines_to_the_file_creating_its_folder(tmp_path: Path) -> None:
     path = tmp_path / "deep" / "logs" / "app.log"
-    logger = setup_logging("INFO", path)
+    logger = setup_logging(section("INFO", path))
     logger.info("run started")
     logging.getLogger("nntui.training.runner").warning("slow epoch")
     close_logging()
@@ -44,7 +51,7 @@ def test_relative_path_is_relative_to_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    setup_logging("info", "logs/app.log").info("hello")
+    setup_logging(section("info", "logs/app.log")).info("hello")
     close_logging()
     assert records(tmp_path / "logs" / "app.log") == [("INFO", "nntui", "hello")]
 
@@ -55,7 +62,7 @@ def test_relative_path_is_relative_to_the_working_folder(
 )
 def test_respects_the_level(tmp_path: Path, level: str, expected: list[str]) -> None:
     path = tmp_path / "app.log"
-    logger = setup_logging(level, path)
+    logger = setup_logging(section(level, path))
     logger.debug("epoch 1")
     logger.info("finished")
     logger.error("diverged")
@@ -65,7 +72,7 @@ def test_respects_the_level(tmp_path: Path, level: str, expected: list[str]) -> 
 
 def test_rotates_by_size_keeping_backup_count_files(tmp_path: Path) -> None:
     path = tmp_path / "app.log"
-    logger = setup_logging("INFO", path, max_bytes=300, backup_count=2)
+    logger = setup_logging(section("INFO", path), max_bytes=300, backup_count=2)
     for epoch in range(40):
         logger.info("epoch %d finished with a loss that takes some room", epoch)
     close_logging()
@@ -76,9 +83,9 @@ def test_rotates_by_size_keeping_backup_count_files(tmp_path: Path) -> None:
 
 def test_setting_up_again_replaces_the_handler_instead_of_stacking(tmp_path: Path) -> None:
     first, second = tmp_path / "first.log", tmp_path / "second.log"
-    setup_logging("INFO", first).info("one")
-    setup_logging("INFO", second)
-    logger = setup_logging("INFO", second)
+    setup_logging(section("INFO", first)).info("one")
+    setup_logging(section("INFO", second))
+    logger = setup_logging(section("INFO", second))
     logger.info("two")
     close_logging()
     assert len(records(second)) == 1
@@ -86,7 +93,7 @@ def test_setting_up_again_replaces_the_handler_instead_of_stacking(tmp_path: Pat
 
 
 def test_never_writes_to_the_terminal(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
-    logger = setup_logging("DEBUG", tmp_path / "app.log")
+    logger = setup_logging(section("DEBUG", tmp_path / "app.log"))
     logger.error("diverged at epoch 3")
     logging.getLogger("nntui.headless").critical("interrupted")
     assert logger.propagate is False
@@ -95,24 +102,39 @@ def test_never_writes_to_the_terminal(tmp_path: Path, capfd: pytest.CaptureFixtu
 
 def test_unknown_level_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown log level 'LOUD': use one of DEBUG"):
-        setup_logging("LOUD", tmp_path / "app.log")
+        setup_logging(section("LOUD", tmp_path / "app.log"))
 
 
 def test_unopenable_file_is_a_clear_error_and_keeps_the_previous_setup(tmp_path: Path) -> None:
     good = tmp_path / "app.log"
-    logger = setup_logging("INFO", good)
+    logger = setup_logging(section("INFO", good))
     (tmp_path / "not-a-folder").write_text("")
     with pytest.raises(LogFileError, match=r"cannot open log file .*not-a-folder"):
-        setup_logging("INFO", tmp_path / "not-a-folder" / "app.log")
+        setup_logging(section("INFO", tmp_path / "not-a-folder" / "app.log"))
     logger.info("still logging")
     close_logging()
     assert [record[2] for record in records(good)] == ["still logging"]
 
 
 def test_close_logging_restores_the_logger_defaults(tmp_path: Path) -> None:
-    setup_logging("ERROR", tmp_path / "app.log")
+    setup_logging(section("ERROR", tmp_path / "app.log"))
     close_logging()
     logger = logging.getLogger(LOGGER_NAME)
     # Only the package's own NullHandler (nntui/__init__.py) is left.
     assert [type(h) for h in logger.handlers] == [logging.NullHandler]
     assert (logger.level, logger.propagate) == (logging.NOTSET, True)
+
+
+def test_the_level_and_file_form_still_works_while_callers_convert(tmp_path: Path) -> None:
+    setup_logging("warning", tmp_path / "app.log").warning("old form")
+    close_logging()
+    assert records(tmp_path / "app.log") == [("WARNING", "nntui", "old form")]
+
+
+def test_takes_the_logging_section_of_a_config(tmp_path: Path) -> None:
+    config = make_config({"logging.file": str(tmp_path / "run.log"), "logging.level": "error"})
+    logger = setup_logging(config.logging)
+    logger.warning("not shown")
+    logger.error("shown")
+    close_logging()
+    assert records(tmp_path / "run.log") == [("ERROR", "nntui", "shown")]
