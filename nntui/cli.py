@@ -1,25 +1,29 @@
-"""The ``nntui`` command: parse arguments, load the config, pick a face.
+"""The ``nntui`` command: parse arguments, build the config once, pick a face.
 
 ``nntui`` opens the Textual monitor; ``nntui --headless`` trains in the
 terminal or CI (see :mod:`nntui.headless`); ``nntui predict`` applies a saved
-model to a CSV file (see :mod:`nntui.predict`). Module-level imports stay
-light and Textual is imported only when the monitor is asked for, so the
-headless command starts fast and works where Textual cannot draw.
+model to a CSV file (see :mod:`nntui.headless.predict`); ``nntui config
+schema`` prints the config's JSON Schema for editors. The config is loaded
+and validated here, once (file, ``.env``, ``--epochs``/``--seed``, ``--task``),
+and the typed :class:`~nntui.config.Config` is handed down. Module-level
+imports stay light and Textual is imported only when the monitor is asked
+for, so the headless command starts fast and works where Textual cannot draw.
 """
 
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import os
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nntui._version import __version__
+from nntui.config import TASKS
+from nntui.exit_codes import ExitCode
 
-TASKS = ("classification", "regression")
-EXIT_USAGE = 2
-EXIT_INTERRUPTED = 130
+if TYPE_CHECKING:
+    from nntui.config import Config
 
 _HEADLESS_ONLY = (
     ("output", "--output"),
@@ -29,6 +33,7 @@ _HEADLESS_ONLY = (
     ("metrics_jsonl", "--metrics-jsonl"),
 )
 PREDICT_COMMAND = "predict"
+CONFIG_COMMAND = "config"
 
 _EPILOG = """\
 the task: data.source decides (plane and bump are regression, the others
@@ -44,6 +49,7 @@ examples:
   nntui --headless --save-model model.npz --metrics-jsonl - > metrics.jsonl
   nntui predict --model model.npz --input data.csv --output predictions.csv
                                                (see nntui predict --help)
+  nntui config schema > nntui.schema.json      JSON Schema of config.yaml for editors
 """
 
 
@@ -108,14 +114,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv: the arguments (without the program name); ``sys.argv[1:]`` when ``None``.
 
     Returns:
-        The exit code: 0 success, 1 run failed, 2 usage, config or data error,
-        3 expectation failed, 130 interrupted.
+        The exit code (see :mod:`nntui.exit_codes`): 0 success, 1 run failed,
+        2 usage, config or data error, 3 expectation failed, 130 interrupted.
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments[:1] == [PREDICT_COMMAND]:
-        from nntui.predict import main as predict_main
+        from nntui.headless.predict import main as predict_main
 
         return predict_main(arguments[1:])
+    if arguments[:1] == [CONFIG_COMMAND]:
+        return config_command(arguments[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)
@@ -127,14 +135,41 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _exit_code(exit_request)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
+
+
+def config_command(arguments: Sequence[str]) -> int:
+    """``nntui config schema``: print the JSON Schema of the config file.
+
+    Point the YAML language server at it (``# yaml-language-server: $schema=…``)
+    for completion and checking of ``config.yaml`` in an editor.
+    """
+    parser = argparse.ArgumentParser(
+        prog="nntui config", description="Tools for nntui's config file."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser("schema", help="print the JSON Schema of config.yaml (for editors)")
+    try:
+        parser.parse_args(list(arguments))
+    except SystemExit as exit_request:
+        return _exit_code(exit_request)
+    import json
+
+    from nntui.config import json_schema
+
+    try:
+        print(json.dumps(json_schema(), indent=2), flush=True)
+    except BrokenPipeError:  # `nntui config schema | head`: the reader has had enough
+        # As the Python docs advise: point stdout at devnull so the flush at exit is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return ExitCode.OK
 
 
 def _exit_code(exit_request: SystemExit) -> int:
     code = exit_request.code
     if code is None:
-        return 0
-    return code if isinstance(code, int) else 1
+        return ExitCode.OK
+    return code if isinstance(code, int) else ExitCode.RUN_FAILED
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
@@ -143,40 +178,36 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         if used:
             parser.error(f"{', '.join(used)}: only with --headless")
 
-    from nntui.config import ConfigError, load_config, resolve_task, with_overrides
+    from nntui.config import ConfigError, load_config
 
     try:
-        loaded = load_config(args.config)
-        overrides = _overrides(args)
-        if overrides:
-            loaded = dataclasses.replace(loaded, data=with_overrides(loaded.data, overrides))
-        task = resolve_task(loaded.data, args.task, source=loaded.source)
+        loaded = load_config(args.config, overrides=_overrides(args), task=args.task)
     except ConfigError as exc:
         for line in str(exc).splitlines():
             print(line, file=sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
+    config = loaded.config
 
-    from nntui.expectations import ExpectationError, metric_names, parse_expectation
+    from nntui.headless.expectations import ExpectationError, metric_names, parse_expectation
 
     try:
-        expectations = [parse_expectation(text, metric_names(task)) for text in args.expect]
+        expectations = [parse_expectation(text, metric_names(config.task)) for text in args.expect]
     except ExpectationError as exc:
         parser.error(str(exc))
 
     if not args.headless:
-        problem = _data_problem(loaded.data, task)
+        problem = _data_problem(config)
         if problem is not None:
             print(f"error: {problem}", file=sys.stderr)
-            return EXIT_USAGE
+            return ExitCode.USAGE
         from nntui.tui.app import run_app
 
-        return run_app(loaded, task=task)
+        return run_app(loaded)
 
     from nntui.headless import run_headless
 
     return run_headless(
-        loaded.data,
-        task,
+        config,
         output=args.output,
         quiet=args.quiet,
         expectations=expectations,
@@ -185,15 +216,15 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     )
 
 
-def _data_problem(config: dict[str, Any], task: str) -> str | None:
+def _data_problem(config: Config) -> str | None:
     """Why the config's data cannot be used (a missing csv file, a bad column …), or ``None``."""
-    if config["data"]["source"] != "csv":
+    if config.data.source != "csv":
         return None  # generated or packaged data: the config checks are enough
-    from nntui.nn.tabular import DataSourceError
+    from nntui.datasets import DataSourceError
     from nntui.training.datasets import load_run_data
 
     try:
-        load_run_data(config, task)
+        load_run_data(config)
     except (DataSourceError, ValueError) as exc:  # DataSourceError is the usual one
         return str(exc)
     return None

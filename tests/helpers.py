@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from factories import make_config
 
-from nntui.config import default_config, with_overrides
+from nntui.config import Config
 from nntui.nn.network import NeuralNetwork
+from nntui.training.events import RunEvent
 from nntui.training.runner import NetworkRunner
 
 # The ``tiny_config_file`` fixture: call it with dotted-key overrides, get the YAML's path.
@@ -72,25 +74,24 @@ def dotted_keys(values: Mapping[str, Any]) -> dict[str, Any]:
     return {key.replace("__", "."): value for key, value in values.items()}
 
 
-def config_with(**values: Any) -> dict[str, Any]:
-    """The default config with ``values``: ``config_with(data__source="iris")``."""
-    return with_overrides(default_config(), dotted_keys(values))
+def config_with(**values: Any) -> Config:
+    """The packaged default config with ``values``: ``config_with(data__source="iris")``."""
+    return make_config(dotted_keys(values), tiny=False)
 
 
-def runner_config(**overrides: Any) -> dict[str, Any]:
+def runner_config(**overrides: Any) -> Config:
     """The default config with :data:`RUNNER_CONFIG_VALUES`, then ``overrides`` (``__`` for dots).
 
-    ``runner_config(training__epochs=2)`` is the same small run, for two epochs.
+    ``runner_config(training__epochs=2)`` is the same small run, for two epochs;
+    ``runner_config(task="regression")`` the same data as a regression.
     """
-    return with_overrides(default_config(), RUNNER_CONFIG_VALUES | dotted_keys(overrides))
+    return make_config(RUNNER_CONFIG_VALUES | dotted_keys(overrides), tiny=False)
 
 
-def run_collecting(
-    config: dict[str, Any], task: str = "classification"
-) -> tuple[list[Any], dict[str, Any]]:
+def run_collecting(config: Config) -> tuple[list[RunEvent], dict[str, Any]]:
     """Run ``config`` to the end in this thread: the events it emitted, and the results."""
-    events: list[Any] = []
-    results = NetworkRunner(config, task, on_event=events.append).run()
+    events: list[RunEvent] = []
+    results = NetworkRunner(config, on_event=events.append).run()
     return events, results
 
 

@@ -28,7 +28,7 @@ from helpers import (
 )
 
 from nntui import __version__
-from nntui.cli import main
+from nntui.cli import build_parser, main
 
 pytestmark = pytest.mark.usefixtures("isolated_cwd")
 
@@ -56,6 +56,7 @@ def test_version_in_process(capsys: pytest.CaptureFixture[str]) -> None:
     assert capsys.readouterr().out.strip() == f"nntui {__version__}"
 
 
+@pytest.mark.slow  # a real subprocess
 def test_python_dash_m_version(run_nntui: RunNntui) -> None:
     done = run_nntui("--version")
     assert done.returncode == 0
@@ -111,11 +112,11 @@ def test_unknown_expect_metric_lists_the_known_names(
 def test_monitor_opens_with_the_loaded_config_and_overrides(
     tiny_config_file: ConfigFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[tuple[Any, str]] = []
+    calls: list[Any] = []
     fake_app = types.ModuleType("nntui.tui.app")
 
-    def run_app(loaded: Any, *, task: str) -> int:
-        calls.append((loaded, task))
+    def run_app(loaded: Any) -> int:
+        calls.append(loaded)
         return 0
 
     fake_app.run_app = run_app  # type: ignore[attr-defined]
@@ -125,10 +126,10 @@ def test_monitor_opens_with_the_loaded_config_and_overrides(
     code = main(["--config", str(config), "--task", "regression", "--epochs", "3", "--seed", "7"])
 
     assert code == 0
-    [(loaded, task)] = calls
-    assert task == "regression"
-    assert loaded.data["training"]["epochs"] == 3
-    assert loaded.data["data"]["random_seed"] == 7
+    [loaded] = calls
+    assert loaded.config.task == "regression"  # the config is built once, task included
+    assert loaded.config.training.epochs == 3
+    assert loaded.config.data.random_seed == 7
     assert Path(loaded.path) == config
 
 
@@ -149,6 +150,7 @@ def test_bad_config_exits_2_naming_the_problem(
     assert "Traceback" not in err
 
 
+@pytest.mark.slow  # a real subprocess
 @pytest.mark.parametrize("case", [BAD_CONFIGS[0], BAD_CONFIGS[-1]], ids=lambda case: case[0])
 def test_bad_config_in_a_real_process_has_no_traceback(
     case: tuple[str, str, str], tmp_path: Path, run_nntui: RunNntui
@@ -198,6 +200,7 @@ def test_an_unwritable_output_path_exits_2_before_training(
 # -- headless runs -------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a real subprocess
 def test_headless_classification_writes_results_with_good_metrics(
     tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
 ) -> None:
@@ -215,6 +218,7 @@ def test_headless_classification_writes_results_with_good_metrics(
     assert "results written to out/results.json" in done.stdout
 
 
+@pytest.mark.slow  # a real subprocess
 def test_headless_regression_writes_results_with_good_metrics(
     tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
 ) -> None:
@@ -307,6 +311,7 @@ def test_a_divergent_learning_rate_exits_1_saying_diverged(
     assert read_results(tmp_path / "d.json")["status"] == "diverged"
 
 
+@pytest.mark.slow  # a real subprocess
 def test_ctrl_c_mid_run_exits_130_and_writes_interrupted_results(
     tiny_config_file: ConfigFactory,
     tmp_path: Path,
@@ -326,6 +331,7 @@ def test_ctrl_c_mid_run_exits_130_and_writes_interrupted_results(
     assert 0 < results["epochs_completed"] < LONG_RUN["training.epochs"]
 
 
+@pytest.mark.slow  # a real subprocess
 def test_headless_never_imports_textual(
     tiny_config_file: ConfigFactory,
     python_in_repo: Callable[[str], subprocess.CompletedProcess[str]],
@@ -431,6 +437,7 @@ def test_bad_csv_data_exits_2_with_the_engines_message(
     assert not (tmp_path / "r.json").exists()
 
 
+@pytest.mark.slow  # a real subprocess
 def test_bad_csv_data_in_a_real_process_has_no_traceback(
     tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
 ) -> None:
@@ -460,7 +467,7 @@ def test_the_monitor_is_not_opened_on_bad_data(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     fake_app = types.ModuleType("nntui.tui.app")
-    fake_app.run_app = lambda loaded, *, task: pytest.fail("the monitor opened")  # type: ignore[attr-defined]
+    fake_app.run_app = lambda loaded: pytest.fail("the monitor opened")  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "nntui.tui.app", fake_app)
     config = csv_config(tiny_config_file, tmp_path, None, {})
     assert main(["--config", str(config)]) == 2
@@ -536,6 +543,7 @@ def test_early_stopping_run_exits_0_and_explains_why_it_stopped(
     assert read_results(tmp_path / "r.json")["best_epoch"] == 1
 
 
+@pytest.mark.slow  # a real subprocess
 def test_iris_through_the_real_command_then_predict_with_the_saved_model(
     tiny_config_file: ConfigFactory, tmp_path: Path, run_nntui: RunNntui
 ) -> None:
@@ -555,7 +563,7 @@ def test_iris_through_the_real_command_then_predict_with_the_saved_model(
     assert results["data"]["source"] == "iris"
     assert results["test"]["accuracy"] >= 0.9
 
-    iris_csv = Path(__file__).resolve().parents[1] / "nntui" / "data" / "iris.csv"
+    iris_csv = Path(__file__).resolve().parents[1] / "nntui" / "datasets" / "iris.csv"
     predicted = run_nntui("predict", "--model", "models/iris.npz", "--input", str(iris_csv))
     assert predicted.returncode == 0, predicted.stderr
     header, *rows = [line.split(",") for line in predicted.stdout.splitlines()]
@@ -564,3 +572,30 @@ def test_iris_through_the_real_command_then_predict_with_the_saved_model(
     assert len(rows) == len(species) == 150
     correct = sum(row[0] == truth for row, truth in zip(rows, species, strict=True))
     assert correct / 150 >= 0.9
+
+
+# -- nntui config schema and the exit codes ------------------------------------------------------
+
+
+def test_config_schema_prints_the_json_schema_of_the_config(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["config", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert schema["$schema"].startswith("https://json-schema.org/")
+    assert {"logging", "data", "network", "training"} <= set(schema["properties"])
+
+
+@pytest.mark.parametrize("arguments", [["config"], ["config", "nope"]])
+def test_config_without_a_known_subcommand_is_a_usage_error(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(arguments) == 2
+    assert "nntui config" in capsys.readouterr().err
+
+
+def test_the_exit_codes_are_the_documented_numbers() -> None:
+    from nntui.exit_codes import ExitCode
+
+    assert [int(code) for code in ExitCode] == [0, 1, 2, 3, 130]
+    assert "exit codes: 0 success, 1 the run failed" in build_parser().epilog

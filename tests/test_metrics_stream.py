@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from event_streams import finished_run_events, run_started, stream_config
 from helpers import LINE_DEADLINE_S, ConfigFactory, lines_of, next_line
 
 from nntui.cli import main
-from nntui.metrics_stream import MetricsStream, epoch_record, json_line
-from nntui.training.events import EpochEnded
+from nntui.headless.metrics_stream import MetricsStream, epoch_record, json_line
+from nntui.training.events import EpochEnded, LayerStats, RunEvent
+from nntui.training.record import RunRecord, fold
 
 pytestmark = pytest.mark.usefixtures("isolated_cwd")
 
@@ -27,23 +29,32 @@ def epoch_event(epoch: int = 1, *, loss: float = 0.5) -> EpochEnded:
         epochs=10,
         loss=loss,
         val_loss=0.6,
-        accuracy=0.8,
-        val_accuracy=0.75,
-        r2=None,
-        val_r2=None,
-        grad_norms=(0.1, 0.2),
+        metric="accuracy",
+        score=0.8,
+        val_score=0.75,
+        learning_rate=0.01,
+        layers=(
+            LayerStats("dense_1", 0.1, -3.1, 2.0, dead_share=0.25, saturation=None),
+            LayerStats("dense_2", 0.2, None, 1.0, dead_share=None, saturation=None),
+        ),
         elapsed_s=1.0,
         samples_per_s=100.0,
-        extras={
-            "learning_rate": 0.01,
-            "update_ratios": [-3.1, None],
-            "weight_norms": [2.0, 1.0],
-            "diagnostics": [
-                {"weight_norm": 2.0, "dead_fraction": 0.25, "saturated_fraction": None},
-                {"weight_norm": 1.0, "dead_fraction": None, "saturated_fraction": None},
-            ],
-        },
     )
+
+
+def started_record() -> RunRecord:
+    return RunRecord().apply(run_started(stream_config()))
+
+
+class Fanout:
+    """Fold an event into the record, then show it to the stream (as the headless command does)."""
+
+    def __init__(self, stream: MetricsStream) -> None:
+        self.stream = stream
+
+    def __call__(self, event: RunEvent) -> None:
+        self.stream.record.apply(event)
+        self.stream(event)
 
 
 def parse_lines(text: str) -> list[dict[str, Any]]:
@@ -54,7 +65,7 @@ def parse_lines(text: str) -> list[dict[str, Any]]:
 
 
 def test_epoch_record_has_the_documented_keys() -> None:
-    record = epoch_record(epoch_event(3))
+    record = epoch_record(started_record().apply(epoch_event(3)))
     assert record == {
         "event": "epoch",
         "epoch": 3,
@@ -94,16 +105,38 @@ def test_json_line_is_strict_json_with_nan_as_null() -> None:
     assert json.loads(line) == {"loss": None, "best": [None, 1.0], "name": "β1"}
 
 
+def test_an_epoch_record_needs_an_epoch() -> None:
+    with pytest.raises(ValueError, match="no epoch"):
+        epoch_record(started_record())
+
+
 def test_stream_writes_epochs_then_the_result() -> None:
     buffer = io.StringIO()
-    stream = MetricsStream(buffer)
-    stream(epoch_event(1))
-    stream(epoch_event(2, loss=math.nan))
-    stream.write_result({"status": "completed", "test": {"loss": math.inf}})
+    stream = MetricsStream(buffer, started_record())
+    send = Fanout(stream)
+    send(epoch_event(1))
+    send(epoch_event(2, loss=math.nan))
+    stream.record.results = {"status": "completed", "test": {"loss": math.inf}}
+    stream.write_result()
     records = parse_lines(buffer.getvalue())
     assert [record["event"] for record in records] == ["epoch", "epoch", "result"]
     assert records[1]["loss"] is None
     assert records[2] == {"event": "result", "status": "completed", "test": {"loss": None}}
+
+
+def test_a_whole_stream_reads_the_record_it_folds() -> None:
+    buffer = io.StringIO()
+    events = finished_run_events(epochs=5)
+    stream = MetricsStream(buffer, RunRecord())
+    send = Fanout(stream)
+    for event in events:
+        send(event)
+    stream.write_result()
+    records = parse_lines(buffer.getvalue())
+
+    assert [record["event"] for record in records] == ["epoch"] * 5 + ["result"]
+    assert [record["loss"] for record in records[:-1]] == fold(events).history["loss"]
+    assert records[-1]["schema_version"] == 2 and records[-1]["status"] == "completed"
 
 
 def test_a_failing_stream_stops_quietly_and_keeps_the_error() -> None:
@@ -111,9 +144,10 @@ def test_a_failing_stream_stops_quietly_and_keeps_the_error() -> None:
         def write(self, text: str) -> int:
             raise BrokenPipeError("the reader went away")
 
-    stream = MetricsStream(Broken())
-    stream(epoch_event(1))
-    stream(epoch_event(2))
+    stream = MetricsStream(Broken(), started_record())
+    send = Fanout(stream)
+    send(epoch_event(1))
+    send(epoch_event(2))
     assert isinstance(stream.error, BrokenPipeError)
 
 
@@ -151,6 +185,7 @@ def test_jsonl_to_stdout_keeps_stdout_pure_and_moves_progress_to_stderr(
     assert "completed · 3/3 epochs" in captured.err
 
 
+@pytest.mark.slow  # a real subprocess
 def test_the_stream_can_be_followed_line_by_line_while_the_run_trains(
     tiny_config_file: ConfigFactory,
     start_nntui: Callable[..., subprocess.Popen[str]],

@@ -9,11 +9,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from helpers import dotted_keys
+from factories import make_config
 
 from nntui.cli import main
-from nntui.config import default_config, with_overrides
-from nntui.predict import main as predict_main
+from nntui.headless.predict import main as predict_main
 from nntui.training.runner import NetworkRunner, SaveModelError
 
 pytestmark = pytest.mark.usefixtures("isolated_cwd")
@@ -27,14 +26,9 @@ def trained_runner(**overrides: Any) -> NetworkRunner:
         "training.epochs": 5,
         "training.learning_rate": 0.05,
     }
-    values.update(dotted_keys(overrides))
-    runner = NetworkRunner(with_overrides(default_config(), values), resolve(values))
+    runner = NetworkRunner(make_config(values, **overrides))  # the source decides the task
     runner.run()
     return runner
-
-
-def resolve(values: dict[str, Any]) -> str:
-    return "regression" if values["data.source"] in ("plane", "bump") else "classification"
 
 
 def write_inputs(path: Path, runner: NetworkRunner, *, extra_column: bool = False) -> Path:
@@ -147,7 +141,7 @@ def test_saved_metadata_describes_the_data(tmp_path: Path) -> None:
 
 
 def test_save_model_before_a_network_exists_is_refused(tmp_path: Path) -> None:
-    runner = NetworkRunner(default_config(), "classification")
+    runner = NetworkRunner(make_config())
     with pytest.raises(SaveModelError, match="no network yet"):
         runner.save_model(tmp_path / "m.npz")
     assert not (tmp_path / "m.npz").exists()

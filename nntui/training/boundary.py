@@ -1,10 +1,11 @@
 """The decision boundary of a 2-input network: its output over the input plane.
 
-A face that draws the boundary tells the training thread the resolution it wants
-through a :class:`BoundaryRequest`; the runner computes the grid there — one
-batched forward pass between epochs, throttled by a :class:`BoundaryProducer` —
-and emits it as a :class:`BoundaryComputed` event. The face only maps values to
-colours.
+A face that draws the boundary registers a :class:`BoundaryHook` with the
+runner and tells it the resolution it wants through a :class:`BoundaryRequest`;
+the hook computes the grid in the training thread — one batched forward pass
+between epochs, throttled by a :class:`BoundaryProducer` — and hands it to the
+face as a :class:`BoundaryComputed`. The face only maps values to colours; the
+runner knows no pixels.
 
 Grid convention: row 0 is the top of the plane (``y_max``), column 0 its left
 (``x_min``), each value is the prediction at its pixel's centre, and ``extent``
@@ -24,9 +25,14 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from nntui.nn.arrays import FloatArray
+from nntui.training.hooks import EpochHook
+
 if TYPE_CHECKING:
-    from nntui.nn.data import Standardizer
+    from nntui.config import Task
     from nntui.nn.network import NeuralNetwork
+    from nntui.nn.preprocessing import Standardizer
+    from nntui.training.datasets import RunData
 
 Extent = tuple[float, float, float, float]
 GridKind = Literal["classification", "regression"]
@@ -171,6 +177,7 @@ def boundary_grid(
         raise ValueError(f"a grid needs at least one row and column, got {rows}×{cols}")
     points = grid_points(extent, rows, cols)
     output = network.predict(standardizer.transform(points))
+    values: FloatArray
     if kind == "classification":
         values = output.reshape(rows, cols, -1)
     else:
@@ -374,14 +381,17 @@ def point_labels(y: np.ndarray, kind: GridKind) -> np.ndarray:
             0/1 for a sigmoid head, or ``(n, 1)`` regression values.
         kind: ``"classification"`` or ``"regression"``.
     """
-    targets = np.asarray(y, dtype=np.float64)
+    targets: FloatArray = np.asarray(y, dtype=np.float64)
     if targets.ndim == 1:
         targets = targets.reshape(-1, 1)
+    labels: FloatArray
     if kind == "regression":
-        return targets[:, 0].copy()
-    if targets.shape[1] == 1:
-        return np.rint(targets[:, 0])
-    return targets.argmax(axis=1).astype(np.float64)
+        labels = targets[:, 0].copy()
+    elif targets.shape[1] == 1:
+        labels = np.rint(targets[:, 0])
+    else:
+        labels = targets.argmax(axis=1).astype(np.float64)
+    return labels
 
 
 def _capped(rows: int, cols: int) -> tuple[int, int]:
@@ -397,3 +407,75 @@ def _read_only(array: np.ndarray) -> np.ndarray:
     copy = np.array(array)
     copy.flags.writeable = False
     return copy
+
+
+class BoundaryHook(EpochHook):
+    """The per-epoch hook that computes decision-boundary grids for a face.
+
+    Register it with ``NetworkRunner(..., hooks=[hook])``. It is active for
+    networks with 2 inputs and does nothing otherwise.
+
+    Args:
+        request: the face's wanted resolution and throttle.
+        emit: where the grids go, called in the training thread.
+        clock: monotonic seconds; injectable for tests.
+    """
+
+    def __init__(
+        self,
+        request: BoundaryRequest,
+        emit: Callable[[BoundaryComputed], None],
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.request = request
+        self._emit = emit
+        self._clock = clock
+        self.producer: BoundaryProducer | None = None
+        self._epoch = 0
+
+    def on_run_begin(self, network: NeuralNetwork, data: RunData, task: Task) -> None:
+        """Set up the grid maths when the network has 2 inputs."""
+        self.producer = None
+        if data.n_features != 2:
+            return
+        extent = plane_extent(data.input_extent, data.x_train_raw, data.x_test_raw)
+        if extent is None:
+            return
+        self.producer = BoundaryProducer(
+            self.request,
+            network,
+            data.standardizer,
+            extent,
+            task,
+            data.x_test_raw,
+            point_labels(data.y_test, task),
+            self._emit,
+            clock=self._clock,
+        )
+
+    def on_epoch_end(self, epoch: int, *, pausing: bool) -> None:
+        """Compute a grid when one is due (always when the run pauses here)."""
+        self._epoch = epoch
+        if self.producer is not None:
+            self.producer.after_epoch(epoch, force=pausing)
+
+    def on_run_end(self, epoch: int) -> None:
+        """The grid of the network the run ended with (best weights restored, if so)."""
+        self._epoch = epoch
+        if self.producer is not None:
+            self.producer.final(epoch)
+
+    def grid_now(self, rows: int, cols: int) -> BoundaryComputed | None:
+        """The grid of the network as it is now, at ``rows`` × ``cols`` (not emitted).
+
+        For a face whose panel was resized when no epoch will end any more.
+        Call it when no batch is in progress (after the run, or through
+        ``RunControl.submit``).
+
+        Returns:
+            The grid, or ``None`` when this run makes no grids (not 2 inputs).
+        """
+        if self.producer is None:
+            return None
+        return self.producer.compute(self._epoch, rows, cols, final=True)

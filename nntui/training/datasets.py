@@ -20,22 +20,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nntui.config import output_head
-from nntui.config_schema import PLANAR_SOURCES
-from nntui.nn.data import (
-    Standardizer,
-    fit_standardizer,
-    generate_classification_data,
-    generate_regression_data,
+from nntui.datasets import DataSourceError, TabularDataset, load_csv, load_iris
+from nntui.datasets.planar import (
+    PLANAR_CLASSIFICATION,
+    PLANAR_EXTENT,
+    PLANAR_REGRESSION,
+    generate_planar_data,
 )
-from nntui.nn.planar import PLANAR_CLASSIFICATION, PLANAR_EXTENT, generate_planar_data
-from nntui.nn.tabular import DataSourceError, TabularDataset, load_csv, load_iris
+from nntui.datasets.synthetic import generate_classification_data, generate_regression_data
+from nntui.nn.arrays import ArrayLike, FloatArray
+from nntui.nn.preprocessing import Standardizer, fit_standardizer
+from nntui.training.task import HeadError, output_head
+
+if TYPE_CHECKING:
+    from nntui.config import Config, DataConfig, Task
 
 __all__ = ["DataSourceError", "RunData", "load_run_data"]
+
+Split = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
+PLANAR_SOURCES = (*PLANAR_CLASSIFICATION, *PLANAR_REGRESSION)
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,12 +64,12 @@ class RunData:
         input_extent: ``(low, high)`` of both raw inputs for 2-D sources, else ``None``.
     """
 
-    x_train: np.ndarray
-    x_test: np.ndarray
-    y_train: np.ndarray
-    y_test: np.ndarray
-    x_train_raw: np.ndarray
-    x_test_raw: np.ndarray
+    x_train: FloatArray
+    x_test: FloatArray
+    y_train: FloatArray
+    y_test: FloatArray
+    x_train_raw: FloatArray
+    x_test_raw: FloatArray
     standardizer: Standardizer
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...] | None
@@ -89,19 +96,25 @@ class RunData:
         """Test samples."""
         return int(self.x_test.shape[0])
 
-    def normalize(self, x: np.ndarray) -> np.ndarray:
+    def normalize(self, x: ArrayLike) -> FloatArray:
         """Raw inputs → what the network takes (the training set's z-scores)."""
-        return self.standardizer.transform(np.asarray(x, dtype=np.float64))
+        normalized: FloatArray = self.standardizer.transform(np.asarray(x, dtype=np.float64))
+        return normalized
 
 
-def load_run_data(config: dict[str, Any], task: str) -> RunData:
-    """Read or generate the data ``config`` asks for, split and normalised, for ``task``.
+@dataclass(frozen=True)
+class _Raw:
+    split: Split
+    feature_names: tuple[str, ...]
+    class_names: tuple[str, ...] | None
+    extent: tuple[float, float] | None = None
 
-    ``task`` must be one the source serves (see ``nntui.config.resolve_task``).
+
+def load_run_data(config: Config) -> RunData:
+    """Read or generate the data ``config`` asks for, split and normalised, for its task.
 
     Args:
-        config: a validated config.
-        task: ``"classification"`` or ``"regression"``.
+        config: a validated config (``config.task`` is one the source serves).
 
     Returns:
         The run's data.
@@ -111,39 +124,16 @@ def load_run_data(config: dict[str, Any], task: str) -> RunData:
             column, too few rows to split, more classes than a sigmoid head
             has) — the message names the file.
     """
-    data = config["data"]
-    source = data["source"]
-    seed, test_size = int(data["random_seed"]), float(data["test_size"])
-    class_names: tuple[str, ...] | None = None
-    extent: tuple[float, float] | None = None
-    if source in ("csv", "iris"):
-        table = _read_table(data, task)
-        x_train, x_test, y_train, y_test = _split(table, test_size, seed)
-        feature_names = tuple(table.feature_names)
-        if table.class_names is not None:
-            class_names = tuple(table.class_names)
-    elif source in PLANAR_SOURCES:
-        n_classes = int(data["n_classes"]) if source == "spiral" else 2
-        x_train, x_test, y_train, y_test = generate_planar_data(
-            source,
-            n_samples=int(data["n_samples"]),
-            noise=float(data["noise"]),
-            random_seed=seed,
-            test_size=test_size,
-            n_classes=n_classes,
-        )
-        feature_names = ("x1", "x2")
-        if source in PLANAR_CLASSIFICATION:
-            class_names = tuple(f"class_{k}" for k in range(n_classes))
-        extent = (float(PLANAR_EXTENT[0]), float(PLANAR_EXTENT[1]))
+    data, task = config.data, config.task
+    if data.source in ("csv", "iris"):
+        raw = _tabular(data, task)
+    elif data.source in PLANAR_SOURCES:
+        raw = _planar(data)
     else:
-        x_train, x_test, y_train, y_test = _synthetic(data, task, seed, test_size)
-        feature_names = tuple(f"x{k}" for k in range(1, x_train.shape[1] + 1))
-        if task == "classification":
-            class_names = tuple(f"class_{k}" for k in range(y_train.shape[1]))
-
+        raw = _synthetic(data, task)
+    x_train, x_test, y_train, y_test = raw.split
     if task == "classification":
-        y_train, y_test = _shape_for_head(config, y_train, y_test, class_names, data)
+        y_train, y_test = _shape_for_head(config, y_train, y_test, raw.class_names)
     standardizer = fit_standardizer(x_train)
     return RunData(
         x_train=standardizer.transform(x_train),
@@ -153,69 +143,98 @@ def load_run_data(config: dict[str, Any], task: str) -> RunData:
         x_train_raw=x_train,
         x_test_raw=x_test,
         standardizer=standardizer,
-        feature_names=feature_names,
-        class_names=class_names,
-        source=source,
-        input_extent=extent,
+        feature_names=raw.feature_names,
+        class_names=raw.class_names,
+        source=data.source,
+        input_extent=raw.extent,
     )
 
 
-def _read_table(data: dict[str, Any], task: str) -> TabularDataset:
-    if data["source"] == "iris":
+def _tabular(data: DataConfig, task: Task) -> _Raw:
+    table = _read_table(data, task)
+    names = None if table.class_names is None else tuple(table.class_names)
+    return _Raw(_split(table, data.test_size, data.random_seed), tuple(table.feature_names), names)
+
+
+def _planar(data: DataConfig) -> _Raw:
+    n_classes = data.n_classes if data.source == "spiral" else 2
+    split: Split = generate_planar_data(
+        data.source,
+        n_samples=data.n_samples,
+        noise=data.noise,
+        random_seed=data.random_seed,
+        test_size=data.test_size,
+        n_classes=n_classes,
+    )
+    names = None
+    if data.source in PLANAR_CLASSIFICATION:
+        names = tuple(f"class_{k}" for k in range(n_classes))
+    extent = (float(PLANAR_EXTENT[0]), float(PLANAR_EXTENT[1]))
+    return _Raw(split, ("x1", "x2"), names, extent)
+
+
+def _read_table(data: DataConfig, task: Task) -> TabularDataset:
+    if data.source == "iris":
         return load_iris()
-    path = Path(data["path"]).expanduser()
-    return load_csv(path, target=data["target"], features=data["features"], task=task)
+    if data.path is None or data.target is None:
+        raise DataSourceError("a csv source needs data.path and data.target")
+    path = Path(data.path).expanduser()
+    features = None if data.features is None else list(data.features)
+    return load_csv(path, target=data.target, features=features, task=task)
 
 
-def _split(
-    table: TabularDataset, test_size: float, seed: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _split(table: TabularDataset, test_size: float, seed: int) -> Split:
     try:
-        return table.split(test_size=test_size, random_seed=seed)
+        split: Split = table.split(test_size=test_size, random_seed=seed)
     except ValueError as error:
         raise DataSourceError(
             f"{table.source}: cannot split its {table.n_samples} rows with "
             f"data.test_size {test_size}: {error}"
         ) from None
+    return split
 
 
-def _synthetic(
-    data: dict[str, Any], task: str, seed: int, test_size: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _synthetic(data: DataConfig, task: Task) -> _Raw:
+    split: Split
     if task == "regression":
-        return generate_regression_data(
-            n_samples=data["n_samples"],
-            n_features=data["n_features"],
-            random_seed=seed,
-            test_size=test_size,
+        split = generate_regression_data(
+            n_samples=data.n_samples,
+            n_features=data.n_features,
+            random_seed=data.random_seed,
+            test_size=data.test_size,
         )
-    return generate_classification_data(
-        n_samples=data["n_samples"],
-        n_features=data["n_features"],
-        n_classes=data["n_classes"],
-        random_seed=seed,
-        test_size=test_size,
-    )
+        classes = None
+    else:
+        split = generate_classification_data(
+            n_samples=data.n_samples,
+            n_features=data.n_features,
+            n_classes=data.n_classes,
+            random_seed=data.random_seed,
+            test_size=data.test_size,
+        )
+        classes = tuple(f"class_{k}" for k in range(split[2].shape[1]))
+    features = tuple(f"x{k}" for k in range(1, split[0].shape[1] + 1))
+    return _Raw(split, features, classes)
 
 
 def _shape_for_head(
-    config: dict[str, Any],
-    y_train: np.ndarray,
-    y_test: np.ndarray,
+    config: Config,
+    y_train: FloatArray,
+    y_test: FloatArray,
     class_names: tuple[str, ...] | None,
-    data: dict[str, Any],
-) -> tuple[np.ndarray, np.ndarray]:
-    n_classes = y_train.shape[1]
+) -> tuple[FloatArray, FloatArray]:
+    n_classes = int(y_train.shape[1])
     try:
-        _, activation, _ = output_head(config, "classification", n_classes)
-    except ValueError:
+        head = output_head(config, n_classes)
+    except HeadError:
+        data = config.data
         names = ", ".join(class_names or ())
         raise DataSourceError(
-            f"{data['path'] or data['source']}: target column {data['target']!r} has "
+            f"{data.path or data.source}: target column {data.target!r} has "
             f"{n_classes} classes ({names}), but network.output_activation sigmoid has one "
             f"output unit, for 2 classes; use softmax"
         ) from None
-    if activation == "sigmoid":
+    if head.activation == "sigmoid":
         # One sigmoid unit predicts P(class 1): keep the one-hot's second column.
         return y_train[:, 1:2], y_test[:, 1:2]
     return y_train, y_test

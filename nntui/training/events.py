@@ -1,25 +1,93 @@
 """Events the runner emits: the one vocabulary both faces (headless, TUI) speak.
 
-Every value is a plain Python type (``float``, ``int``, ``str``, tuples, dicts)
-so a face can show or serialise it without knowing NumPy. Non-finite floats
-never appear in an ``EpochEnded``: a non-finite loss ends the run with
-``RunFailed`` instead.
+A run emits ``RunStarted``, then ``EpochEnded`` once per epoch (with
+``RunPaused``/``RunResumed`` around any pause), then exactly one
+``RunFinished`` or ``RunFailed``. Every value is a plain Python type
+(``float``, ``int``, ``str``, tuples, the frozen ``Config``) so a face can show
+or serialise it without knowing NumPy. Non-finite floats never appear in an
+``EpochEnded``: a non-finite loss ends the run with ``RunFailed`` instead.
+
+Fold the events into a :class:`nntui.training.record.RunRecord` rather than
+reading them one by one: it is the one model of a run.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from nntui.config import Config, Task
+
+MetricName = Literal["accuracy", "r2"]
+"""The task's quality metric: accuracy for classification, R² for regression."""
+
+FinalStatus = Literal["completed", "early_stopped", "interrupted", "diverged", "error"]
+"""How a run ended: the ``status`` of its results document."""
+
+FINAL_STATUSES: tuple[FinalStatus, ...] = (
+    "completed",
+    "early_stopped",
+    "interrupted",
+    "diverged",
+    "error",
+)
+"""Every :data:`FinalStatus`, in the order the results format documents them."""
+
+
+def metric_for(task: Task) -> MetricName:
+    """The quality metric of ``task``: the one place that chooses accuracy or R².
+
+    Example:
+        >>> metric_for("classification"), metric_for("regression")
+        ('accuracy', 'r2')
+    """
+    return "accuracy" if task == "classification" else "r2"
 
 
 @dataclass(frozen=True)
 class LayerInfo:
-    """One row of the architecture table (Keras' ``model.summary()``)."""
+    """One row of the architecture table (Keras' ``model.summary()``).
+
+    Attributes:
+        name: ``dense_1`` … (input side first).
+        output_shape: e.g. ``"(None, 16)"``.
+        activation: the layer's activation function.
+        parameters: trainable parameters (weights and biases).
+        kind: the layer type; ``"Dense"`` for every layer today.
+    """
 
     name: str
     output_shape: str
     activation: str
     parameters: int
+    kind: str = "Dense"
+
+
+@dataclass(frozen=True)
+class DataSummary:
+    """What a run's data holds.
+
+    Attributes:
+        source: ``data.source``: ``"synthetic"``, ``"csv"``, ``"iris"``, ``"spiral"`` …
+        n_train: training rows.
+        n_validation: rows evaluated after each epoch (today: the test rows).
+        n_test: held-out rows of the final test.
+        n_features: inputs per row.
+        classes: one name per class, or ``None`` for regression.
+        feature_names: one name per input.
+        input_extent: ``(low, high)`` of both inputs for 2-D sources (the plane
+            to draw), else ``None``.
+    """
+
+    source: str
+    n_train: int
+    n_validation: int
+    n_test: int
+    n_features: int
+    classes: tuple[str, ...] | None
+    feature_names: tuple[str, ...]
+    input_extent: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -27,150 +95,154 @@ class RunStarted:
     """A run has built its data and network and is about to train.
 
     Attributes:
+        config: the validated config the run uses.
         task: ``"classification"`` or ``"regression"``.
-        summary: the network's ``summary()`` text.
-        layers: the per-layer table behind the summary.
-        config: the validated config the run uses (plain dict).
-        epochs: number of epochs planned.
-        n_train: training samples.
-        n_test: held-out samples used for validation and the final test.
-        loss: loss function name, e.g. ``"cross_entropy"``.
-        learning_rate: the configured learning rate.
+        metric: the task's quality metric (see :func:`metric_for`).
+        epochs: epochs planned.
+        layer_sizes: input width, then each layer's width, e.g. ``(4, 16, 3)``.
         parameter_count: total trainable parameters.
-        seed: the random seed used for data and initialisation.
-        n_features: inputs per sample (the data decides for csv, iris and 2-D sources).
-        optimizer: the update rule, e.g. ``"adam(lr=0.001, β1=0.9, β2=0.999)"`` or
-            ``"sgd(lr=0.01, momentum=0.9, nesterov) + l2=0.0001"``.
+        layers: the per-layer table behind ``summary``.
+        summary: the network's ``summary()`` text.
+        data: what the data holds.
+        loss: loss function name, e.g. ``"cross_entropy"``.
+        learning_rate: the configured (first epoch's) learning rate.
+        seed: the random seed of data and initialisation.
+        optimizer: e.g. ``"adam(lr=0.001, β1=0.9, β2=0.999)"``.
         lr_schedule: e.g. ``"constant"``, ``"step(×0.5 every 10 epochs)"``.
         early_stopping: e.g. ``"val_loss, patience 10"``, or ``None`` when off.
-        data_source: ``data.source``: ``"synthetic"``, ``"csv"``, ``"iris"``, ``"spiral"`` …
-        class_names: one name per class (``None`` for regression).
-        feature_names: one name per input.
-        input_extent: ``(low, high)`` of both inputs for 2-D sources (the plane
-            to draw), else ``None``. The network takes the inputs z-scored:
-            ``NetworkRunner.predict`` applies that to raw points.
     """
 
-    task: str
-    summary: str
-    layers: tuple[LayerInfo, ...]
-    config: dict[str, Any]
+    config: Config
+    task: Task
+    metric: MetricName
     epochs: int
-    n_train: int
-    n_test: int
+    layer_sizes: tuple[int, ...]
+    parameter_count: int
+    layers: tuple[LayerInfo, ...]
+    summary: str
+    data: DataSummary
     loss: str
     learning_rate: float
-    parameter_count: int
     seed: int
-    n_features: int | None = None
-    optimizer: str = "sgd"
-    lr_schedule: str = "constant"
-    early_stopping: str | None = None
-    data_source: str = "synthetic"
-    class_names: tuple[str, ...] | None = None
-    feature_names: tuple[str, ...] = ()
-    input_extent: tuple[float, float] | None = None
+    optimizer: str
+    lr_schedule: str
+    early_stopping: str | None
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """One layer's health after an epoch (``None`` where not measured or not defined).
+
+    Attributes:
+        name: ``dense_1`` …
+        grad_norm: L2 norm of the layer's gradient, averaged over the epoch's batches.
+        update_ratio: log10(‖ΔW‖/‖W‖) of the epoch's last step (healthy near −3).
+        weight_norm: ‖W‖.
+        dead_share: share of ReLU units never positive on the probe batch.
+        saturation: share of tanh/sigmoid activations in their flat tails.
+    """
+
+    name: str
+    grad_norm: float | None
+    update_ratio: float | None
+    weight_norm: float | None
+    dead_share: float | None
+    saturation: float | None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The layer as the results document and the JSONL stream write it.
+
+        Keys: ``layer``, ``grad_norm``, ``update_ratio``, ``weight_norm``,
+        ``dead_fraction``, ``saturated_fraction``.
+        """
+        return {
+            "layer": self.name,
+            "grad_norm": self.grad_norm,
+            "update_ratio": self.update_ratio,
+            "weight_norm": self.weight_norm,
+            "dead_fraction": self.dead_share,
+            "saturated_fraction": self.saturation,
+        }
 
 
 @dataclass(frozen=True)
 class EpochEnded:
     """One epoch of training finished.
 
-    ``accuracy``/``val_accuracy`` are set for classification, ``r2``/``val_r2``
-    for regression; the others are ``None``. ``grad_norms`` holds, per layer,
-    the L2 norm of that layer's gradient (weights and biases together), averaged
-    over the epoch's batches.
-
-    ``extras`` (from the runner) holds:
-
-    - ``"learning_rate"``: the rate used in this epoch (a schedule may change it);
-    - ``"update_ratios"``: per layer, log10(‖ΔW‖/‖W‖) of the last step
-      (healthy near −3); ``None`` where it is undefined (no update);
-    - ``"weight_norms"``: per layer, ‖W‖;
-    - ``"diagnostics"``: per layer, a dict ``{"weight_norm", "dead_fraction",
-      "saturated_fraction"}`` measured on a fixed probe batch of training
-      rows (a fraction is ``None`` where the activation has no such notion).
+    Attributes:
+        epoch: the epoch just finished, counting from 1.
+        epochs: epochs planned.
+        loss: training loss.
+        val_loss: validation loss (``None`` without validation data).
+        metric: ``"accuracy"`` or ``"r2"``: what ``score`` and ``val_score`` are.
+        score: the metric on the training set.
+        val_score: the metric on the validation set.
+        learning_rate: the rate used in this epoch (a schedule may change it).
+        layers: one :class:`LayerStats` per layer, input side first.
+        elapsed_s: training seconds so far (pauses left out).
+        samples_per_s: training throughput so far.
     """
 
     epoch: int
     epochs: int
     loss: float
     val_loss: float | None
-    accuracy: float | None
-    val_accuracy: float | None
-    r2: float | None
-    val_r2: float | None
-    grad_norms: tuple[float, ...]
+    metric: MetricName
+    score: float | None
+    val_score: float | None
+    learning_rate: float
+    layers: tuple[LayerStats, ...]
     elapsed_s: float
     samples_per_s: float
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def score(self) -> float | None:
-        """The task's quality metric on the training set (accuracy or R²)."""
-        return self.accuracy if self.accuracy is not None else self.r2
+    def grad_norms(self) -> tuple[float | None, ...]:
+        """Per layer, the gradient norm (the Gradients panel's series)."""
+        return tuple(layer.grad_norm for layer in self.layers)
 
-    @property
-    def val_score(self) -> float | None:
-        """The task's quality metric on the validation set (accuracy or R²)."""
-        return self.val_accuracy if self.val_accuracy is not None else self.val_r2
+    def metrics(self) -> dict[str, float | None]:
+        """The epoch under Keras' history names, in history order.
 
-    @property
-    def learning_rate(self) -> float | None:
-        """The learning rate used in this epoch, when the runner reported it."""
-        rate = self.extras.get("learning_rate")
-        return None if rate is None else float(rate)
-
-    def layer_diagnostics(self) -> list[dict[str, Any]]:
-        """Everything known per layer, one dict each, as the results and JSONL stream show it.
-
-        Keys: ``layer`` (``dense_1`` …), ``grad_norm``, ``update_ratio``,
-        ``weight_norm``, ``dead_fraction``, ``saturated_fraction`` (``None``
-        when not measured or not defined).
+        ``loss``, ``accuracy``|``r2``, ``val_loss``, ``val_accuracy``|``val_r2``,
+        ``learning_rate``.
         """
-        ratios = list(self.extras.get("update_ratios") or ())
-        weight_norms = list(self.extras.get("weight_norms") or ())
-        probes = list(self.extras.get("diagnostics") or ())
-        rows = []
-        for index in range(len(self.grad_norms)):
-            probe = probes[index] if index < len(probes) else {}
-            rows.append(
-                {
-                    "layer": f"dense_{index + 1}",
-                    "grad_norm": self.grad_norms[index],
-                    "update_ratio": ratios[index] if index < len(ratios) else None,
-                    "weight_norm": weight_norms[index]
-                    if index < len(weight_norms)
-                    else probe.get("weight_norm"),
-                    "dead_fraction": probe.get("dead_fraction"),
-                    "saturated_fraction": probe.get("saturated_fraction"),
-                }
-            )
-        return rows
+        return {
+            "loss": self.loss,
+            self.metric: self.score,
+            "val_loss": self.val_loss,
+            f"val_{self.metric}": self.val_score,
+            "learning_rate": self.learning_rate,
+        }
+
+
+@dataclass(frozen=True)
+class RunPaused:
+    """The run parked between two batches after ``epoch`` epochs (its weights hold still)."""
+
+    epoch: int
+
+
+@dataclass(frozen=True)
+class RunResumed:
+    """A paused run goes on training (after ``epoch`` completed epochs)."""
+
+    epoch: int
 
 
 @dataclass(frozen=True)
 class RunFinished:
-    """The run ended without diverging (completed, early-stopped or interrupted).
+    """The run ended without failing: completed, early-stopped or interrupted.
 
-    ``results`` is the results document (see ``nntui.training.results``);
-    ``results["status"]`` tells ``completed`` from ``early_stopped`` and
-    ``interrupted``, and ``results["stop_message"]`` says it for people.
+    Attributes:
+        status: ``"completed"``, ``"early_stopped"`` or ``"interrupted"``.
+        stop_message: why it ended, for people, e.g. ``"early stopping: val_loss
+            did not improve by 0 for 10 epochs; best epoch 23 restored"``.
+        results: the results document (see :mod:`nntui.training.results`).
     """
 
+    status: FinalStatus
+    stop_message: str
     results: dict[str, Any]
-
-    @property
-    def status(self) -> str:
-        """``"completed"``, ``"early_stopped"`` or ``"interrupted"``."""
-        return str(self.results.get("status", "completed"))
-
-    @property
-    def stop_message(self) -> str | None:
-        """Why the run ended, e.g. ``"early stopping: val_loss did not improve by 0 for
-        10 epochs; best epoch 23 restored"``."""
-        message = self.results.get("stop_message")
-        return None if message is None else str(message)
 
 
 @dataclass(frozen=True)
@@ -178,15 +250,26 @@ class RunFailed:
     """The run could not go on: it diverged, or an error stopped it.
 
     Attributes:
+        status: ``"diverged"`` or ``"error"``.
         reason: one line for a person, e.g. ``"diverged at epoch 3: loss is nan
             — try a lower training.learning_rate"``.
-        status: ``"diverged"`` or ``"error"``.
         results: the results document so far, when there is one.
     """
 
+    status: FinalStatus
     reason: str
-    status: str = "diverged"
-    results: dict[str, Any] | None = None
+    results: dict[str, Any] | None
 
 
-RunEvent = RunStarted | EpochEnded | RunFinished | RunFailed
+RunEvent = RunStarted | EpochEnded | RunPaused | RunResumed | RunFinished | RunFailed
+"""Every event a run emits."""
+
+RUN_EVENT_TYPES: tuple[type, ...] = (
+    RunStarted,
+    EpochEnded,
+    RunPaused,
+    RunResumed,
+    RunFinished,
+    RunFailed,
+)
+"""The members of :data:`RunEvent`, for ``isinstance`` checks."""

@@ -9,16 +9,21 @@ gives each a short description for people (``adam(lr=0.001, β1=0.9,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
+from nntui.nn.callbacks import Callback
 from nntui.nn.early_stopping import EarlyStopping
 from nntui.nn.optimizers import SGD, Adam, Optimizer
 from nntui.nn.schedules import (
     ConstantSchedule,
     ExponentialDecay,
+    LearningRateSchedule,
     ReduceOnPlateau,
     StepDecay,
 )
+
+if TYPE_CHECKING:
+    from nntui.config import EarlyStoppingConfig, TrainingConfig
 
 PLATEAU_MONITOR = "val_loss"
 
@@ -39,7 +44,7 @@ class TrainingOptions:
     """
 
     optimizer: Optimizer
-    lr_schedule: Any
+    lr_schedule: LearningRateSchedule
     early_stopping: EarlyStopping | None
     l2: float
     gradient_clip_norm: float | None
@@ -47,44 +52,37 @@ class TrainingOptions:
     lr_schedule_text: str
     early_stopping_text: str | None
 
-    def train_kwargs(self) -> dict[str, Any]:
-        """The keyword arguments of ``NeuralNetwork.train`` these options fill."""
-        return {
-            "optimizer": self.optimizer,
-            "l2": self.l2,
-            "gradient_clip_norm": self.gradient_clip_norm,
-            "lr_schedule": self.lr_schedule,
-            "early_stopping": self.early_stopping,
-        }
+    def callbacks(self) -> list[Callback]:
+        """The engine callbacks these options make: early stopping (if on), then the schedule."""
+        stopping: list[Callback] = [] if self.early_stopping is None else [self.early_stopping]
+        return [*stopping, self.lr_schedule]
 
 
-def training_options(config: dict[str, Any]) -> TrainingOptions:
-    """Build fresh engine objects (they keep state during a run) from a validated config."""
-    training = config["training"]
+def training_options(training: TrainingConfig) -> TrainingOptions:
+    """Build fresh engine objects (they keep state during a run) from the ``training`` section."""
     optimizer, optimizer_text = _optimizer(training)
     schedule, schedule_text = _schedule(training)
-    stopping, stopping_text = _early_stopping(training["early_stopping"])
-    l2 = float(training["l2"])
-    clip = training["gradient_clip_norm"]
+    stopping, stopping_text = _early_stopping(training.early_stopping)
+    clip = training.gradient_clip_norm
     return TrainingOptions(
         optimizer=optimizer,
         lr_schedule=schedule,
         early_stopping=stopping,
-        l2=l2,
-        gradient_clip_norm=None if clip is None else float(clip),
-        optimizer_text=optimizer_text + _extras_text(l2, clip),
+        l2=training.l2,
+        gradient_clip_norm=clip,
+        optimizer_text=optimizer_text + _extras_text(training.l2, clip),
         lr_schedule_text=schedule_text,
         early_stopping_text=stopping_text,
     )
 
 
-def _optimizer(training: dict[str, Any]) -> tuple[Optimizer, str]:
-    rate = f"lr={training['learning_rate']:g}"
-    if training["optimizer"] == "adam":
-        beta1, beta2, epsilon = training["beta1"], training["beta2"], training["epsilon"]
+def _optimizer(training: TrainingConfig) -> tuple[Optimizer, str]:
+    rate = f"lr={training.learning_rate:g}"
+    if training.optimizer == "adam":
+        beta1, beta2 = training.beta1, training.beta2
         text = f"adam({rate}, β1={beta1:g}, β2={beta2:g})"
-        return Adam(beta1=float(beta1), beta2=float(beta2), epsilon=float(epsilon)), text
-    momentum, nesterov = float(training["momentum"]), bool(training["nesterov"])
+        return Adam(beta1=beta1, beta2=beta2, epsilon=training.epsilon), text
+    momentum, nesterov = training.momentum, training.nesterov
     parts = [rate]
     if momentum > 0:
         parts.append(f"momentum={momentum:g}")
@@ -100,20 +98,20 @@ def _extras_text(l2: float, clip: float | None) -> str:
     return f" + {', '.join(extras)}" if extras else ""
 
 
-def _schedule(training: dict[str, Any]) -> tuple[Any, str]:
-    name = training["lr_schedule"]
-    factor = float(training["lr_decay"])
-    min_rate = float(training["min_learning_rate"])
+def _schedule(training: TrainingConfig) -> tuple[LearningRateSchedule, str]:
+    name = training.lr_schedule
+    factor = training.lr_decay
+    min_rate = training.min_learning_rate
     floor = f", min {min_rate:g}" if min_rate > 0 else ""
     if name == "step":
-        every = int(training["lr_step_epochs"])
+        every = training.lr_step_epochs
         text = f"step(×{factor:g} every {every} epochs{floor})"
         return StepDecay(factor=factor, every=every, min_rate=min_rate), text
     if name == "exponential":
         text = f"exponential(×{factor:g} per epoch{floor})"
         return ExponentialDecay(factor=factor, min_rate=min_rate), text
     if name == "plateau":
-        patience = int(training["lr_patience"])
+        patience = training.lr_patience
         text = f"plateau(×{factor:g} after {patience} epochs without {PLATEAU_MONITOR} gain{floor})"
         schedule = ReduceOnPlateau(
             factor=factor, patience=patience, monitor=PLATEAU_MONITOR, min_rate=min_rate
@@ -122,16 +120,15 @@ def _schedule(training: dict[str, Any]) -> tuple[Any, str]:
     return ConstantSchedule(), "constant"
 
 
-def _early_stopping(settings: dict[str, Any]) -> tuple[EarlyStopping | None, str | None]:
-    if not settings["enabled"]:
+def _early_stopping(settings: EarlyStoppingConfig) -> tuple[EarlyStopping | None, str | None]:
+    if not settings.enabled:
         return None, None
-    monitor, patience = settings["monitor"], int(settings["patience"])
-    min_delta = float(settings["min_delta"])
+    monitor, patience, min_delta = settings.monitor, settings.patience, settings.min_delta
     stopping = EarlyStopping(
         monitor=monitor,
         patience=patience,
         min_delta=min_delta,
-        restore_best_weights=bool(settings["restore_best_weights"]),
+        restore_best_weights=settings.restore_best_weights,
     )
     delta = f", min_delta {min_delta:g}" if min_delta > 0 else ""
     return stopping, f"{monitor}, patience {patience}{delta}"

@@ -1,21 +1,22 @@
-"""The decision-boundary grid: computed by the training thread, equal to `predict` there."""
+"""The decision-boundary grid: computed by a hook in the training thread, equal to `predict`."""
 
 from __future__ import annotations
 
 import queue
 import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from factories import make_config
 
-from nntui.config import default_config, with_overrides
-from nntui.nn.data import fit_standardizer
+from nntui.config import Config
 from nntui.nn.network import NeuralNetwork
+from nntui.nn.preprocessing import fit_standardizer
 from nntui.training.boundary import (
     BoundaryComputed,
+    BoundaryHook,
     BoundaryProducer,
     BoundaryRequest,
     boundary_grid,
@@ -25,13 +26,13 @@ from nntui.training.boundary import (
     square_pixel_extent,
 )
 from nntui.training.control import RunControl
-from nntui.training.events import EpochEnded, RunFinished, RunStarted
+from nntui.training.events import EpochEnded, RunFinished, RunPaused
 from nntui.training.runner import NetworkRunner
 
 DEADLINE_S = 20.0
 
 
-def planar_config(source: str = "spiral", **overrides: Any) -> dict[str, Any]:
+def planar_config(source: str = "spiral", **overrides: Any) -> Config:
     values = {
         "data.source": source,
         "data.n_samples": 200,
@@ -43,7 +44,7 @@ def planar_config(source: str = "spiral", **overrides: Any) -> dict[str, Any]:
         "training.learning_rate": 0.05,
     }
     values.update(overrides)
-    return with_overrides(default_config(), values)
+    return make_config(values)
 
 
 class FakeClock:
@@ -55,10 +56,12 @@ class FakeClock:
 
 
 def run_with_boundary(
-    config: dict[str, Any], task: str, request: BoundaryRequest | None
+    config: Config, request: BoundaryRequest | None
 ) -> tuple[NetworkRunner, list[Any]]:
+    """Run ``config`` with a boundary hook (when ``request``); events and grids in one list."""
     events: list[Any] = []
-    runner = NetworkRunner(config, task, on_event=events.append, boundary=request)
+    hooks = () if request is None else (BoundaryHook(request, events.append),)
+    runner = NetworkRunner(config, on_event=events.append, hooks=hooks)
     runner.run()
     return runner, events
 
@@ -129,7 +132,7 @@ def test_the_runners_final_grid_matches_predict_on_the_grid_points() -> None:
     request = BoundaryRequest()
     request.set_shape(12, 20)
 
-    runner, events = run_with_boundary(planar_config(), "classification", request)
+    runner, events = run_with_boundary(planar_config(), request)
 
     grids = [event for event in events if isinstance(event, BoundaryComputed)]
     final = grids[-1]
@@ -149,7 +152,7 @@ def test_the_final_grid_comes_just_before_run_finished_with_the_test_points() ->
     request = BoundaryRequest()
     request.set_shape(8, 8)
 
-    runner, events = run_with_boundary(planar_config(), "classification", request)
+    runner, events = run_with_boundary(planar_config(), request)
 
     assert isinstance(events[-1], RunFinished)
     assert isinstance(events[-2], BoundaryComputed) and events[-2].final
@@ -166,9 +169,7 @@ def test_a_regression_source_gives_a_two_dimensional_grid() -> None:
     request.set_shape(6, 9)
 
     runner, events = run_with_boundary(
-        planar_config("plane", **{"network.hidden_activations": ["relu", "relu"]}),
-        "regression",
-        request,
+        planar_config("plane", **{"network.hidden_activations": ["relu", "relu"]}), request
     )
 
     final = next(event for event in reversed(events) if isinstance(event, BoundaryComputed))
@@ -179,12 +180,12 @@ def test_a_regression_source_gives_a_two_dimensional_grid() -> None:
 
 
 def test_no_grid_without_a_request_a_shape_or_two_inputs() -> None:
-    _, without_request = run_with_boundary(planar_config(), "classification", None)
-    _, without_shape = run_with_boundary(planar_config(), "classification", BoundaryRequest())
+    _, without_request = run_with_boundary(planar_config(), None)
+    _, without_shape = run_with_boundary(planar_config(), BoundaryRequest())
     request = BoundaryRequest()
     request.set_shape(8, 8)
-    eight_inputs = with_overrides(default_config(), {"data.n_samples": 100, "training.epochs": 2})
-    _, synthetic = run_with_boundary(eight_inputs, "classification", request)
+    four_inputs = make_config({"data.n_samples": 100, "training.epochs": 2})
+    _, synthetic = run_with_boundary(four_inputs, request)
 
     for events in (without_request, without_shape, synthetic):
         assert not any(isinstance(event, BoundaryComputed) for event in events)
@@ -259,35 +260,27 @@ def test_request_rejects_a_bad_throttle() -> None:
         BoundaryRequest(every_epochs=0)
 
 
-# -- the runner's hooks for a face ------------------------------------------------------------
+# -- the hook in a run a face drives ---------------------------------------------------------
 
 
 def start_in_thread(
-    config: dict[str, Any], control: RunControl, request: BoundaryRequest | None = None
-) -> tuple[NetworkRunner, threading.Thread, queue.Queue]:
-    events: queue.Queue = queue.Queue()
+    config: Config, control: RunControl, request: BoundaryRequest | None = None
+) -> tuple[NetworkRunner, threading.Thread, queue.Queue[Any], BoundaryHook | None]:
+    events: queue.Queue[Any] = queue.Queue()
+    hook = None if request is None else BoundaryHook(request, events.put)
     runner = NetworkRunner(
-        config, "classification", on_event=events.put, control=control, boundary=request
+        config, on_event=events.put, control=control, hooks=() if hook is None else (hook,)
     )
     thread = threading.Thread(target=runner.run, daemon=True)
     thread.start()
-    return runner, thread, events
+    return runner, thread, events, hook
 
 
-def next_event(events: queue.Queue, kind: type) -> Any:
-    deadline = time.monotonic() + DEADLINE_S
+def next_event(events: queue.Queue[Any], kind: type) -> Any:
     while True:
-        event = events.get(timeout=max(deadline - time.monotonic(), 0.01))
+        event = events.get(timeout=DEADLINE_S)
         if isinstance(event, kind):
             return event
-
-
-def wait_until(predicate: Any, what: str) -> None:
-    deadline = time.monotonic() + DEADLINE_S
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        threading.Event().wait(0.005)
 
 
 def test_a_step_ends_with_a_grid_even_within_the_throttle() -> None:
@@ -295,8 +288,10 @@ def test_a_step_ends_with_a_grid_even_within_the_throttle() -> None:
     request.set_shape(4, 6)
     control = RunControl()
     control.pause()
-    _, thread, events = start_in_thread(planar_config(**{"training.epochs": 50}), control, request)
-    next_event(events, RunStarted)
+    _, thread, events, _ = start_in_thread(
+        planar_config(**{"training.epochs": 50}), control, request
+    )
+    next_event(events, RunPaused)
 
     control.step()
     epoch = next_event(events, EpochEnded)
@@ -311,66 +306,40 @@ def test_a_step_ends_with_a_grid_even_within_the_throttle() -> None:
     assert (second_epoch.epoch, second.epoch) == (2, 2)
 
 
-def test_call_between_epochs_saves_a_loadable_model_while_training(tmp_path: Path) -> None:
+def test_grid_now_after_the_run_draws_the_final_network_at_a_new_size() -> None:
+    request = BoundaryRequest()
+    request.set_shape(4, 4)
     control = RunControl()
-    runner, thread, events = start_in_thread(
+    runner, thread, events, hook = start_in_thread(planar_config(), control, request)
+    thread.join(timeout=DEADLINE_S)
+    next_event(events, RunFinished)
+    assert hook is not None
+
+    grid = hook.grid_now(5, 7)
+    assert grid is not None and grid.final and grid.epoch == 4
+    expected = runner.predict(grid_points(grid.extent, 5, 7)).reshape(5, 7, 3)
+    np.testing.assert_allclose(grid.values, expected, rtol=0, atol=1e-12)
+
+
+def test_work_submitted_while_paused_sees_weights_that_hold_still(tmp_path: Path) -> None:
+    control = RunControl()
+    runner, thread, events, _ = start_in_thread(
         planar_config(**{"training.epochs": 1_000_000}), control
     )
     next_event(events, EpochEnded)
-    saved: list[Path] = []
-    path = tmp_path / "model.npz"
-
-    assert runner.call_between_epochs(lambda: saved.append(runner.save_model(path)))
-    wait_until(lambda: bool(saved), "the save to run between epochs")
-    control.stop()
-    thread.join(timeout=DEADLINE_S)
-
-    assert saved == [path]
-    loaded = NeuralNetwork.load(path)
-    assert loaded.layer_sizes == runner.network.layer_sizes
-    assert not runner.call_between_epochs(lambda: None)  # the run is over
-
-
-def test_a_failing_callback_is_logged_and_training_goes_on() -> None:
-    control = RunControl()
-    runner, thread, events = start_in_thread(planar_config(**{"training.epochs": 30}), control)
-    next_event(events, RunStarted)
-
-    def fail() -> None:
-        raise RuntimeError("boom")
-
-    runner.call_between_epochs(fail)
-    finished = next_event(events, RunFinished)
-    thread.join(timeout=DEADLINE_S)
-    assert finished.status == "completed"
-
-
-def test_call_if_parked_runs_only_while_a_paused_run_is_held(tmp_path: Path) -> None:
-    control = RunControl()
-    runner, thread, events = start_in_thread(
-        planar_config(**{"training.epochs": 1_000_000}), control
-    )
-    next_event(events, EpochEnded)
-    points = grid_points((-1.0, 1.0, -1.0, 1.0), 4, 4)
-    while_training = runner.call_if_parked(lambda: None)
-
     control.pause()
-    wait_until(lambda: runner.is_parked, "the run to park")
-    seen: list[np.ndarray] = []
+    next_event(events, RunPaused)
+    points = grid_points((-1.0, 1.0, -1.0, 1.0), 4, 4)
 
-    def read_twice_and_save() -> None:
-        seen.append(runner.predict(points))
+    def read_twice_and_save() -> tuple[np.ndarray, np.ndarray]:
+        first = runner.predict(points)
         runner.save_model(tmp_path / "paused.npz")
-        seen.append(runner.predict(points))
+        return first, runner.predict(points)
 
-    held = runner.call_if_parked(read_twice_and_save)
-    control.resume()
-    wait_until(lambda: not runner.is_parked, "the run to resume")
+    first, second = control.submit(read_twice_and_save).result(timeout=DEADLINE_S)
     control.stop()
     thread.join(timeout=DEADLINE_S)
 
-    assert not while_training
-    assert held
-    np.testing.assert_array_equal(seen[0], seen[1])  # nothing trained in between
+    np.testing.assert_array_equal(first, second)  # nothing trained in between
     assert NeuralNetwork.load(tmp_path / "paused.npz").layer_sizes == [2, 8, 8, 3]
     assert not thread.is_alive()

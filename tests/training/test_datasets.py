@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from helpers import config_with
 
-from nntui.nn.planar import PLANAR_EXTENT
-from nntui.nn.tabular import DataSourceError
+from nntui.datasets.planar import PLANAR_EXTENT
+from nntui.datasets.tabular import DataSourceError
 from nntui.training.datasets import load_run_data
 
 ANIMALS_CSV = "weight,height,legs,animal\n" + "".join(
@@ -36,7 +36,7 @@ def write(path: Path, text: str) -> Path:
 
 
 def test_synthetic_data_is_named_and_normalised_with_training_statistics() -> None:
-    data = load_run_data(config_with(data__n_samples=200, data__n_features=5), "classification")
+    data = load_run_data(config_with(data__n_samples=200, data__n_features=5))
 
     assert data.feature_names == ("x1", "x2", "x3", "x4", "x5")
     assert data.class_names == ("class_0", "class_1", "class_2")
@@ -50,13 +50,13 @@ def test_synthetic_data_is_named_and_normalised_with_training_statistics() -> No
 
 
 def test_synthetic_regression_has_no_class_names() -> None:
-    data = load_run_data(config_with(data__n_samples=100), "regression")
+    data = load_run_data(config_with(data__n_samples=100, task="regression"))
     assert data.class_names is None
     assert data.y_train.shape == (80, 1)
 
 
 def test_iris_comes_from_the_packaged_table() -> None:
-    data = load_run_data(config_with(data__source="iris"), "classification")
+    data = load_run_data(config_with(data__source="iris"))
 
     assert data.feature_names == ("sepal_length", "sepal_width", "petal_length", "petal_width")
     assert data.class_names == ("setosa", "versicolor", "virginica")
@@ -78,7 +78,7 @@ def test_csv_labels_become_class_names_and_features_keep_their_order(
         data__test_size=0.3,
     )
 
-    data = load_run_data(config, "classification")
+    data = load_run_data(config)
 
     assert data.class_names == ("ant", "cat", "dog")
     assert data.feature_names == ("legs", "weight")
@@ -89,10 +89,14 @@ def test_csv_labels_become_class_names_and_features_keep_their_order(
 def test_csv_regression_target(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", ANIMALS_CSV)
     config = config_with(
-        data__source="csv", data__path=str(path), data__target="height", data__features=["weight"]
+        data__source="csv",
+        data__path=str(path),
+        data__target="height",
+        data__features=["weight"],
+        task="regression",
     )
 
-    data = load_run_data(config, "regression")
+    data = load_run_data(config)
 
     assert data.class_names is None
     assert data.y_train.shape == (data.n_train, 1)
@@ -104,7 +108,7 @@ def test_a_missing_csv_is_a_data_source_error_naming_it(tmp_path: Path) -> None:
         data__source="csv", data__path=str(tmp_path / "gone.csv"), data__target="y"
     )
     with pytest.raises(DataSourceError, match=r"data file not found: .*gone\.csv"):
-        load_run_data(config, "classification")
+        load_run_data(config)
 
 
 def sigmoid_animals_config(path: Path) -> dict[str, Any]:
@@ -121,7 +125,7 @@ def sigmoid_animals_config(path: Path) -> dict[str, Any]:
 def test_a_sigmoid_head_on_a_three_class_csv_is_a_data_source_error(tmp_path: Path) -> None:
     path = write(tmp_path / "a.csv", ANIMALS_CSV)
     with pytest.raises(DataSourceError) as caught:
-        load_run_data(sigmoid_animals_config(path), "classification")
+        load_run_data(sigmoid_animals_config(path))
     message = str(caught.value)
     assert "target column 'animal' has 3 classes (ant, cat, dog)" in message
     assert "use softmax" in message
@@ -130,7 +134,7 @@ def test_a_sigmoid_head_on_a_three_class_csv_is_a_data_source_error(tmp_path: Pa
 def test_a_sigmoid_head_on_a_two_class_csv_gets_one_target_column(tmp_path: Path) -> None:
     two_classes = "\n".join(line for line in ANIMALS_CSV.splitlines() if "ant" not in line)
     path = write(tmp_path / "a.csv", two_classes + "\n")
-    data = load_run_data(sigmoid_animals_config(path), "classification")
+    data = load_run_data(sigmoid_animals_config(path))
     assert data.y_train.shape == (data.n_train, 1)
     assert data.class_names == ("cat", "dog")
 
@@ -139,7 +143,7 @@ def test_a_sigmoid_head_on_a_two_class_csv_gets_one_target_column(tmp_path: Path
 def test_planar_classification_lies_in_the_extent(source: str, n_classes: int) -> None:
     config = config_with(data__source=source, data__n_samples=100, data__n_classes=n_classes)
 
-    data = load_run_data(config, "classification")
+    data = load_run_data(config)
 
     assert data.feature_names == ("x1", "x2")
     assert data.class_names == tuple(f"class_{k}" for k in range(n_classes))
@@ -149,13 +153,13 @@ def test_planar_classification_lies_in_the_extent(source: str, n_classes: int) -
 
 
 def test_planar_regression_has_a_column_target_and_no_classes() -> None:
-    data = load_run_data(config_with(data__source="bump", data__n_samples=50), "regression")
+    data = load_run_data(config_with(data__source="bump", data__n_samples=50))
     assert data.class_names is None
     assert data.y_test.shape == (10, 1)
     assert data.input_extent == PLANAR_EXTENT
 
 
 def test_noise_changes_planar_data() -> None:
-    clean = load_run_data(config_with(data__source="xor", data__noise=0.0), "classification")
-    noisy = load_run_data(config_with(data__source="xor", data__noise=0.5), "classification")
+    clean = load_run_data(config_with(data__source="xor", data__noise=0.0))
+    noisy = load_run_data(config_with(data__source="xor", data__noise=0.5))
     assert not np.array_equal(clean.x_train_raw, noisy.x_train_raw)

@@ -29,13 +29,15 @@ def test_the_started_event_and_results_name_the_optimizer() -> None:
     assert isinstance(started, RunStarted)
     assert started.optimizer == "adam(lr=0.05, β1=0.9, β2=0.999)"
     assert results["architecture"]["optimizer"] == started.optimizer
-    assert started.data_source == "synthetic"
+    assert started.data.source == "synthetic"
 
 
 def test_momentum_and_nesterov_are_described() -> None:
     config = runner_config(training__momentum=0.9, training__nesterov=True, training__l2=1e-4)
     events, _ = run_collecting(config)
-    assert events[0].optimizer == "sgd(lr=0.05, momentum=0.9, nesterov) + l2=0.0001"
+    started = events[0]
+    assert isinstance(started, RunStarted)
+    assert started.optimizer == "sgd(lr=0.05, momentum=0.9, nesterov) + l2=0.0001"
 
 
 @pytest.mark.parametrize(
@@ -93,6 +95,7 @@ def test_step_schedule_lowers_the_rate_every_n_epochs() -> None:
     assert rates[0] == 0.05
     assert sorted(set(rates), reverse=True) == [0.05, 0.025, 0.0125]
     assert rates == sorted(rates, reverse=True)
+    assert isinstance(events[0], RunStarted)
     assert events[0].lr_schedule == "step(×0.5 every 2 epochs)"
 
 
@@ -154,6 +157,7 @@ def test_early_stopping_ends_a_plateau_with_status_and_best_epoch() -> None:
     assert events[-1].stop_message == (
         "early stopping: val_loss did not improve by 0.01 for 3 epochs; best epoch 1 restored"
     )
+    assert isinstance(events[0], RunStarted)
     assert events[0].early_stopping == "val_loss, patience 3, min_delta 0.01"
 
 
@@ -201,18 +205,20 @@ def test_every_epoch_carries_rates_ratios_norms_and_probe_diagnostics() -> None:
     events, results = run_collecting(runner_config())
 
     for event in epochs_of(events):
-        extras = event.extras
-        assert extras["learning_rate"] == 0.05
-        assert len(extras["update_ratios"]) == len(extras["weight_norms"]) == 3
-        assert all(norm > 0 for norm in extras["weight_norms"])
-        relu, tanh, softmax = extras["diagnostics"]
-        assert 0.0 <= relu["dead_fraction"] <= 1.0
-        assert relu["saturated_fraction"] is None
-        assert 0.0 <= tanh["saturated_fraction"] <= 1.0
-        assert tanh["dead_fraction"] is None
-        assert softmax["dead_fraction"] is None
+        assert event.learning_rate == 0.05
+        assert len(event.layers) == 3
+        assert all(layer.update_ratio is not None for layer in event.layers)
+        assert all(
+            layer.weight_norm is not None and layer.weight_norm > 0 for layer in event.layers
+        )
+        relu, tanh, softmax = event.layers
+        assert relu.dead_share is not None and 0.0 <= relu.dead_share <= 1.0
+        assert relu.saturation is None
+        assert tanh.saturation is not None and 0.0 <= tanh.saturation <= 1.0
+        assert tanh.dead_share is None
+        assert softmax.dead_share is None and softmax.saturation is None
     last = epochs_of(events)[-1]
-    assert results["diagnostics"] == last.layer_diagnostics()
+    assert results["diagnostics"] == [layer.as_dict() for layer in last.layers]
     assert [row["layer"] for row in results["diagnostics"]] == ["dense_1", "dense_2", "dense_3"]
     assert results["diagnostics"][0]["grad_norm"] == last.grad_norms[0]
     json.loads(results_to_json(results))  # strict JSON
@@ -220,7 +226,7 @@ def test_every_epoch_carries_rates_ratios_norms_and_probe_diagnostics() -> None:
 
 def test_update_ratios_are_log10_of_a_small_relative_step() -> None:
     events, _ = run_collecting(runner_config(training__learning_rate=1e-4))
-    ratios = epochs_of(events)[-1].extras["update_ratios"]
+    ratios = [layer.update_ratio for layer in epochs_of(events)[-1].layers]
     assert all(ratio is not None and -9 < ratio < -2 for ratio in ratios)
 
 
@@ -232,6 +238,7 @@ def test_results_carry_a_data_block() -> None:
     assert results["data"] == {
         "source": "iris",
         "n_train": 120,
+        "n_validation": 30,
         "n_test": 30,
         "n_features": 4,
         "feature_names": ["sepal_length", "sepal_width", "petal_length", "petal_width"],
@@ -255,33 +262,26 @@ def test_bad_csv_data_ends_the_run_in_run_failed_with_the_message(tmp_path: Path
 
 
 def test_prepare_reports_bad_data_before_any_event(tmp_path: Path) -> None:
-    from nntui.nn.tabular import DataSourceError
+    from nntui.datasets.tabular import DataSourceError
 
     events: list = []
     config = runner_config(data__source="csv", data__path=str(tmp_path / "x.csv"), data__target="y")
-    runner = NetworkRunner(config, "classification", on_event=events.append)
+    runner = NetworkRunner(config, on_event=events.append)
     with pytest.raises(DataSourceError, match=r"x\.csv"):
         runner.prepare()
     assert events == []
     assert runner.network is None
 
 
-def test_prepare_refuses_a_task_the_source_cannot_serve() -> None:
+def test_a_task_the_source_cannot_serve_never_reaches_the_runner() -> None:
     from nntui.config import ConfigError
 
-    runner = NetworkRunner(runner_config(data__source="bump"), "classification")
     with pytest.raises(ConfigError, match="bump is regression data"):
-        runner.prepare()
-    events, results = run_collecting(runner_config(data__source="bump"), "classification")
-    assert isinstance(events[-1], RunFailed)
-    assert "bump is regression data" in events[-1].reason
-    assert results["status"] == "error"
+        runner_config(data__source="bump", task="classification")
 
 
 def test_prepare_builds_the_network_once_and_run_uses_it() -> None:
-    runner = NetworkRunner(
-        runner_config(data__source="circles", data__n_samples=100), "classification"
-    )
+    runner = NetworkRunner(runner_config(data__source="circles", data__n_samples=100))
     runner.prepare()
     network = runner.network
     assert network is not None and network.layer_sizes[0] == 2
@@ -296,18 +296,10 @@ def test_planar_runs_tell_the_faces_their_input_plane() -> None:
         runner_config(data__source="spiral", data__n_samples=120, training__epochs=2)
     )
     started = events[0]
-    assert started.input_extent == (-1.0, 1.0)
-    assert started.class_names == ("class_0", "class_1", "class_2")
-    assert started.feature_names == ("x1", "x2")
-    assert started.n_features == 2
+    assert isinstance(started, RunStarted)
+    assert started.data.input_extent == (-1.0, 1.0)
+    assert started.data.classes == ("class_0", "class_1", "class_2")
+    assert started.data.feature_names == ("x1", "x2")
+    assert started.data.n_features == 2
+    assert started.layer_sizes[0] == 2
     assert results["data"]["source"] == "spiral"
-
-
-def test_old_configs_without_the_new_keys_still_run() -> None:
-    config = runner_config()
-    for key in ("optimizer", "momentum", "early_stopping", "lr_schedule"):
-        del config["training"][key]
-    del config["data"]["source"]
-    _, results = run_collecting(config)
-    assert results["status"] == "completed"
-    assert results["config"]["training"]["optimizer"] == "sgd"

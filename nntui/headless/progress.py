@@ -3,18 +3,19 @@
 Both views take the runner's events (:mod:`nntui.training.events`) and never
 train. :func:`make_progress` picks the view for a stream: a rich progress bar
 when it is an interactive terminal, otherwise plain lines without escape
-codes, one every ~10 % of the run plus the last epoch.
+codes, one every ~10 % of the run plus the last epoch. The final summary
+(:func:`format_summary`) reads the run's :class:`~nntui.training.record.RunRecord`.
 """
 
 from __future__ import annotations
 
 import math
 import os
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any, Protocol, TextIO
 
 from nntui.training.events import EpochEnded, RunEvent, RunFailed, RunFinished, RunStarted
+from nntui.training.record import RunRecord
 
 
 class ProgressView(Protocol):
@@ -63,18 +64,15 @@ def should_report(epoch: int, epochs: int) -> bool:
 
 def format_metrics(event: EpochEnded) -> str:
     """The epoch's metrics under their Keras history names, e.g. ``loss 0.5123  accuracy 0.81``,
-    then the learning rate when the runner reported it (``lr 0.01``)."""
-    score = "accuracy" if event.accuracy is not None else "r2"
+    then the learning rate (``lr 0.01``)."""
     pairs = (
         ("loss", event.loss),
-        (score, event.score),
+        (event.metric, event.score),
         ("val_loss", event.val_loss),
-        (f"val_{score}", event.val_score),
+        (f"val_{event.metric}", event.val_score),
     )
     text = "  ".join(f"{name} {value:.4f}" for name, value in pairs if value is not None)
-    if event.learning_rate is not None:
-        text += f"  lr {event.learning_rate:.3g}"
-    return text
+    return f"{text}  lr {event.learning_rate:.3g}"
 
 
 def format_epoch_line(event: EpochEnded) -> str:
@@ -83,34 +81,19 @@ def format_epoch_line(event: EpochEnded) -> str:
     return f"epoch {event.epoch:>{width}}/{event.epochs}  {format_metrics(event)}"
 
 
-def layer_sizes(event: RunStarted) -> list[int]:
-    """Input width followed by each layer's output width, e.g. ``[20, 128, 64, 32, 3]``."""
-    n_features = event.n_features
-    if n_features is None:  # an event from before the data decided the inputs
-        n_features = int(event.config["data"]["n_features"])
-    sizes = [int(n_features)]
-    for layer in event.layers:
-        numbers = re.findall(r"\d+", layer.output_shape)
-        if numbers:
-            sizes.append(int(numbers[-1]))
-    return sizes
-
-
 def format_header(event: RunStarted) -> str:
     """The line shown before training: task, architecture, parameters, loss, optimizer,
     data and seed, e.g. ``classification: 4 → 16 → 3 · 131 params · loss cross_entropy ·
     adam(lr=0.01, β1=0.9, β2=0.999) · 100 epochs · iris 120 train / 30 test · seed 42``.
     """
-    architecture = " → ".join(str(size) for size in layer_sizes(event))
-    source = "" if event.data_source == "synthetic" else f"{event.data_source} "
-    optimizer = event.optimizer
-    if optimizer == "sgd":  # an event without the optimizer's description
-        optimizer = f"lr {event.learning_rate:g}"
+    architecture = " → ".join(str(size) for size in event.layer_sizes)
+    data = event.data
+    source = "" if data.source == "synthetic" else f"{data.source} "
     parts = [
         f"{event.task}: {architecture}",
         f"{event.parameter_count:,} params",
         f"loss {event.loss}",
-        optimizer,
+        event.optimizer,
     ]
     if event.lr_schedule != "constant":
         parts.append(f"lr schedule {event.lr_schedule}")
@@ -118,36 +101,33 @@ def format_header(event: RunStarted) -> str:
         parts.append(f"early stopping on {event.early_stopping}")
     parts += [
         f"{event.epochs} epochs",
-        f"{source}{event.n_train} train / {event.n_test} test",
+        f"{source}{data.n_train} train / {data.n_test} test",
         f"seed {event.seed}",
     ]
     return " · ".join(parts)
 
 
-def format_summary(results: Mapping[str, Any], results_path: str | os.PathLike[str] | None) -> str:
+def format_summary(record: RunRecord, results_path: str | os.PathLike[str] | None) -> str:
     """The final summary: status, test metrics, time and throughput, results path.
 
     Args:
-        results: the results document of the run.
-        results_path: where it was written, or ``None``.
+        record: the run, ended.
+        results_path: where its results were written, or ``None``.
 
     Returns:
         One to three lines (no trailing newline): the summary, why an
         early-stopped run stopped, and where the results were written.
     """
-    status = str(results.get("status", "completed"))
-    epochs_planned = results.get("config", {}).get("training", {}).get("epochs")
-    done = results.get("epochs_completed")
+    status: str = record.status or "completed"
     parts = [status]
-    if done is not None:
-        parts.append(f"{done}/{epochs_planned} epochs" if epochs_planned else f"{done} epochs")
-    test = results.get("test")
-    if test:  # a diverged or failed run has no test metrics
-        parts.append(f"test loss {_number(test.get('loss'))}")
-        if "r2" in test:
-            parts.append(f"test R² {_number(test.get('r2'))}")
-        else:
-            parts.append(f"test accuracy {_number(test.get('accuracy'))}")
+    epochs_planned = record.epochs
+    done = record.epochs_done
+    parts.append(f"{done}/{epochs_planned} epochs" if epochs_planned else f"{done} epochs")
+    results = record.results or {}
+    if results.get("test"):  # a diverged or failed run has no test metrics
+        parts.append(f"test loss {_number(record.test_metric('loss'))}")
+        label = "R²" if record.metric == "r2" else "accuracy"
+        parts.append(f"test {label} {_number(record.test_metric(record.metric))}")
     wall_time = results.get("wall_time_s")
     if wall_time is not None:
         parts.append(f"{wall_time:.2f} s")
@@ -155,8 +135,8 @@ def format_summary(results: Mapping[str, Any], results_path: str | os.PathLike[s
     if samples_per_s is not None:
         parts.append(f"{samples_per_s:,.0f} samples/s")
     summary = " · ".join(parts)
-    if status == "early_stopped" and results.get("stop_message"):
-        summary += f"\n{results['stop_message']}"
+    if status == "early_stopped" and record.stop_message:
+        summary += f"\n{record.stop_message}"
     if results_path is not None:
         summary += f"\nresults written to {os.fspath(results_path)}"
     return summary

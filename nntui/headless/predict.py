@@ -37,14 +37,11 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from nntui.atomic import atomic_write_text
+from nntui.datasets.tabular import DataSourceError, read_csv_table
+from nntui.exit_codes import ExitCode
+from nntui.files import atomic_write_text, output_path_problem
 from nntui.nn.network import NeuralNetwork
 from nntui.nn.serialization import ModelFileError
-from nntui.nn.tabular import DataSourceError, read_csv_table
-from nntui.output_paths import output_path_problem
-
-EXIT_OK = 0
-EXIT_USAGE = 2
 
 
 class PredictError(ValueError):
@@ -89,28 +86,28 @@ def main(
     try:
         args = build_parser().parse_args(sys.argv[2:] if argv is None else argv)
     except SystemExit as exit_request:  # --help or a usage error (already printed)
-        return exit_request.code if isinstance(exit_request.code, int) else EXIT_OK
+        return exit_request.code if isinstance(exit_request.code, int) else ExitCode.OK
     if args.output is not None and (problem := output_path_problem(args.output)) is not None:
         print(f"error: {problem}", file=err)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     try:
         network = load_model(args.model)
         x = read_inputs(args.input, network)
         text = predictions_csv(network, x)
     except (PredictError, ModelFileError, DataSourceError) as error:
         print(f"error: {error}", file=err)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     if args.output is None:
         out.write(text)
         out.flush()
-        return EXIT_OK
+        return ExitCode.OK
     try:
         atomic_write_text(args.output, text)
     except OSError as error:
         print(f"error: cannot write {args.output}: {error.strerror or error}", file=err)
-        return EXIT_USAGE
+        return ExitCode.USAGE
     print(f"{len(x)} predictions written to {args.output}", file=err)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def load_model(path: str | Path) -> NeuralNetwork:
@@ -216,7 +213,7 @@ def predict_table(network: NeuralNetwork, x: np.ndarray) -> tuple[list[str], lis
     if normalization is not None:
         mean = np.asarray(normalization["mean"], dtype=np.float64)
         std = np.asarray(normalization["std"], dtype=np.float64)
-        x = (x - mean) / std  # as nntui.nn.data.Standardizer.transform does
+        x = (x - mean) / std  # as nntui.nn.preprocessing.Standardizer.transform does
     outputs = network.predict(x) if len(x) else np.empty((0, network.layer_sizes[-1]))
     if not network.is_classification:
         n_outputs = outputs.shape[1]

@@ -13,6 +13,12 @@ import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from nntui.training.events import metric_for
+
+if TYPE_CHECKING:
+    from nntui.config import Task
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">=": operator.ge,
@@ -53,7 +59,7 @@ class Expectation:
         return OPERATORS[self.operator](value, self.threshold)
 
 
-def metric_names(task: str) -> tuple[str, ...]:
+def metric_names(task: Task) -> tuple[str, ...]:
     """The metric names ``--expect`` can use for ``task``.
 
     Args:
@@ -62,7 +68,7 @@ def metric_names(task: str) -> tuple[str, ...]:
     Returns:
         The names ``flat_metrics`` produces for a results document of that task.
     """
-    score = "accuracy" if task == "classification" else "r2"
+    score = metric_for(task)
     return (
         "loss",
         score,

@@ -11,6 +11,8 @@ One JSON object per line, written and flushed as each epoch ends::
 the results document: ``{"event": "result", "status": "completed", ...}``.
 Every line is strict JSON: NaN and infinities are written as ``null``.
 
+The lines are read from the run's :class:`~nntui.training.record.RunRecord`
+(the headless command folds each event into it before the stream sees it).
 A stream to a file is written as it goes (not atomically: it is meant to be
 followed), so after a crash the file holds the epochs so far.
 """
@@ -23,25 +25,32 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from nntui.training.events import EpochEnded, RunEvent
+from nntui.training.record import RunRecord
 from nntui.training.results import json_safe
 
 STDOUT = "-"
 
 
-def epoch_record(event: EpochEnded) -> dict[str, Any]:
-    """The JSON object of one epoch (see the module docstring)."""
-    score = "accuracy" if event.accuracy is not None else "r2"
+def epoch_record(record: RunRecord) -> dict[str, Any]:
+    """The JSON object of the record's latest epoch (see the module docstring).
+
+    Raises:
+        ValueError: the record has no epoch yet.
+    """
+    event = record.last_epoch
+    if event is None:
+        raise ValueError("the run has no epoch yet")
     return {
         "event": "epoch",
         "epoch": event.epoch,
         "epochs": event.epochs,
         "loss": event.loss,
         "val_loss": event.val_loss,
-        score: event.score,
-        f"val_{score}": event.val_score,
+        event.metric: event.score,
+        f"val_{event.metric}": event.val_score,
         "learning_rate": event.learning_rate,
         "grad_norms": list(event.grad_norms),
-        "diagnostics": event.layer_diagnostics(),
+        "diagnostics": [layer.as_dict() for layer in event.layers],
         "elapsed_s": event.elapsed_s,
         "samples_per_s": event.samples_per_s,
     }
@@ -55,42 +64,48 @@ def json_line(record: dict[str, Any]) -> str:
 class MetricsStream:
     """Writes a run's epochs, then its result, one JSON object per line.
 
-    Use it as the runner's event listener (it ignores everything but
-    ``EpochEnded``), then call :meth:`write_result` and :meth:`close`.
-    A write that fails (disk full, a closed pipe) stops the stream; the run
-    goes on and :attr:`error` says what happened.
+    Use it as a listener of the run's events, after they are folded into
+    ``record`` (it ignores everything but ``EpochEnded``); then call
+    :meth:`write_result` and :meth:`close`. A write that fails (disk full, a
+    closed pipe) stops the stream; the run goes on and :attr:`error` says what
+    happened.
 
     Args:
         stream: where the lines go.
+        record: the run's record, which already holds each event passed in.
         owned: close ``stream`` in :meth:`close` (a file this object opened).
     """
 
-    def __init__(self, stream: TextIO, *, owned: bool = False) -> None:
+    def __init__(self, stream: TextIO, record: RunRecord, *, owned: bool = False) -> None:
         self._stream = stream
+        self.record = record
         self._owned = owned
         self.error: OSError | None = None
 
     @classmethod
-    def open(cls, target: str | os.PathLike[str], stdout: TextIO) -> MetricsStream:
+    def open(
+        cls, target: str | os.PathLike[str], stdout: TextIO, record: RunRecord
+    ) -> MetricsStream:
         """A stream to ``stdout`` when ``target`` is ``"-"``, else to a new file at ``target``.
 
         Raises:
             OSError: the file cannot be created.
         """
         if os.fspath(target) == STDOUT:
-            return cls(stdout)
+            return cls(stdout, record)
         path = Path(target)
         path.parent.mkdir(parents=True, exist_ok=True)
-        return cls(path.open("w", encoding="utf-8"), owned=True)
+        return cls(path.open("w", encoding="utf-8"), record, owned=True)
 
     def __call__(self, event: RunEvent) -> None:
-        """Write an ``EpochEnded`` as a line; ignore other events."""
+        """Write the line of an ``EpochEnded``; ignore other events."""
         if isinstance(event, EpochEnded):
-            self._write(epoch_record(event))
+            self._write(epoch_record(self.record))
 
-    def write_result(self, results: dict[str, Any]) -> None:
-        """Write the final line: ``{"event": "result", **results}``."""
-        self._write({"event": "result", **results})
+    def write_result(self) -> None:
+        """Write the final line: ``{"event": "result", **results}`` (when the run has results)."""
+        if self.record.results is not None:
+            self._write({"event": "result", **self.record.results})
 
     def close(self) -> None:
         """Close the file this stream opened (idempotent)."""
