@@ -6,9 +6,10 @@
    by the mean of the headless runs either side, and the median of those
    ratios is the figure (target ≥ 0.9×). The same for a 5× longer run.
 2. Key latency while training: a long run of the default network; the help
-   screen is opened (``f1``) and closed (``escape``) many times, and each key
-   is timed from the moment it reaches the app until the new screen has been
-   laid out and composited (target p95 < 100 ms).
+   screen is opened (``f1``) and closed (``escape``) many times, and the
+   Curves and Monitor tabs are switched (``2``, ``1``) as often; each key is
+   timed from the moment it reaches the app until the new screen or tab has
+   been laid out and composited (target p95 < 100 ms).
 3. The playground: both again on a 2-D spiral config, where the decision
    boundary is computed in the training thread (~5 grids a second) and drawn
    live — it must not slow training noticeably either.
@@ -26,19 +27,20 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from textual import events
 
-from nntui.config import default_config, resolve_task, with_overrides
+from nntui.config import Config, default_config, with_overrides
 from nntui.training.runner import NetworkRunner
+from nntui.tui.actions import CURVES_TAB, MONITOR_TAB
 from nntui.tui.app import NNTuiApp
+from nntui.tui.widgets.curves import CurvePlot
 from nntui.tui.widgets.help import HelpScreen
 
-FINAL = ("finished", "stopped", "diverged", "failed")
 DEADLINE_S = 300.0
 #: The README's spiral settings: a 2-input network, so the boundary panel is live.
 PLANAR = {
@@ -53,35 +55,40 @@ PLANAR = {
 }
 
 
-def planar_config() -> dict[str, Any]:
+def planar_config() -> Config:
     """The 2-D workload (its task comes from the data: classification)."""
     return with_overrides(default_config(), PLANAR)
 
 
-def headless_samples_per_s(config: dict[str, Any], task: str) -> float:
+def headless_samples_per_s(config: Config) -> float:
     """Samples/s of a plain runner, no face at all."""
-    return float(NetworkRunner(config, task).run()["samples_per_s"])
+    return float(NetworkRunner(config).run()["samples_per_s"])
 
 
-async def tui_samples_per_s(
-    config: dict[str, Any], task: str, size: tuple[int, int]
-) -> tuple[float, int]:
+def run_over(app: NNTuiApp) -> bool:
+    """True once the app's current run has ended."""
+    record = app.controller.record
+    return record is not None and record.phase.is_final
+
+
+async def tui_samples_per_s(config: Config, size: tuple[int, int]) -> tuple[float, int]:
     """Samples/s of the same run inside the app (as the runner measured it), and grids drawn."""
-    app = NNTuiApp(config, task=task)
-    grids: list[int] = []
+    app = NNTuiApp(config)
     async with app.run_test(size=size):
         deadline = time.monotonic() + DEADLINE_S
-        while app.state.phase not in FINAL:
+        while not run_over(app):
             if time.monotonic() > deadline:
                 raise TimeoutError("the app's run did not finish")
             await asyncio.sleep(0.01)
-        assert app.state.results is not None
-        producer = getattr(app.runner, "_producer", None)
-        grids.append(producer.computed if producer is not None else 0)
-        return float(app.state.results["samples_per_s"]), grids[0]
+        record = app.controller.record
+        assert record is not None and record.results is not None
+        hook = app.controller.hook
+        producer = hook.producer if hook is not None else None
+        grids = producer.computed if producer is not None else 0
+        return float(record.results["samples_per_s"]), grids
 
 
-async def _until(predicate: Any) -> None:
+async def _until(predicate: Callable[[], bool]) -> None:
     deadline = time.monotonic() + 10
     while not predicate():
         if time.monotonic() > deadline:
@@ -89,34 +96,62 @@ async def _until(predicate: Any) -> None:
         await asyncio.sleep(0.0005)
 
 
+def _epochs(app: NNTuiApp) -> int:
+    record = app.controller.record
+    return 0 if record is None else record.epochs_done
+
+
+def _help_open(app: NNTuiApp) -> bool:
+    # Laid out means composited: both happen in one refresh.
+    screen = app.screen
+    return isinstance(screen, HelpScreen) and any(
+        body.region.area for body in screen.query("#help-body")
+    )
+
+
+def _tab_shown(app: NNTuiApp, tab: str) -> bool:
+    if app.monitor.active_tab != tab:
+        return False
+    if tab == CURVES_TAB:
+        return any(plot.region.area for plot in app.monitor.query(CurvePlot))
+    return app.monitor.query_one("#metrics").region.area > 0
+
+
+#: Keys timed, each with what shows it was answered: help open/close, then tab 2 and back.
+KEYS: dict[str, tuple[tuple[str, Callable[[NNTuiApp], bool]], ...]] = {
+    "help (f1 / escape)": (
+        ("f1", _help_open),
+        ("escape", lambda app: not isinstance(app.screen, HelpScreen)),
+    ),
+    "tabs (2 / 1)": (
+        ("2", lambda app: _tab_shown(app, CURVES_TAB)),
+        ("1", lambda app: _tab_shown(app, MONITOR_TAB)),
+    ),
+}
+
+
 async def key_latencies_ms(
-    config: dict[str, Any], task: str, size: tuple[int, int], presses: int
-) -> tuple[list[float], int]:
-    """Milliseconds from key to redrawn screen, ``presses`` times, while training."""
+    config: Config, size: tuple[int, int], presses: int
+) -> tuple[dict[str, list[float]], int]:
+    """Milliseconds from key to redrawn screen, ``presses`` times per kind, while training."""
     long_run = with_overrides(config, {"training.epochs": 1_000_000})
-    app = NNTuiApp(long_run, task=task)
-    latencies: list[float] = []
+    app = NNTuiApp(long_run)
+    latencies: dict[str, list[float]] = {name: [] for name in KEYS}
     async with app.run_test(size=size):
-        await _until(lambda: app.state.epoch >= 3)
+        await _until(
+            lambda: app.controller.record is not None and app.controller.record.epochs_done >= 3
+        )
         for _ in range(presses):
-            for key, opened in (("f1", True), ("escape", False)):
-                started = time.perf_counter()
-                app.post_message(events.Key(key, None))
-
-                def shown(opened: bool = opened) -> bool:
-                    screen = app.screen
-                    if not opened:
-                        return not isinstance(screen, HelpScreen)
-                    if not isinstance(screen, HelpScreen):
-                        return False
-                    # Laid out means composited: both happen in one refresh.
-                    return any(body.region.area for body in screen.query("#help-body"))
-
-                await _until(shown)
-                latencies.append((time.perf_counter() - started) * 1000)
-                await asyncio.sleep(0.03)  # let a few batches run between keys
-        epochs = app.state.epoch
-        assert app.state.phase == "running", "the run must still be training"
+            for name, keys in KEYS.items():
+                for key, answered in keys:
+                    started = time.perf_counter()
+                    app.post_message(events.Key(key, None))
+                    await _until(lambda answered=answered: answered(app))
+                    latencies[name].append((time.perf_counter() - started) * 1000)
+                    await asyncio.sleep(0.03)  # let a few batches run between keys
+        record = app.controller.record
+        assert record is not None and record.phase.is_live, "the run must still be training"
+        epochs = record.epochs_done
     return latencies, epochs
 
 
@@ -137,7 +172,7 @@ def main() -> int:
         default=500,
         help="also compare a longer run of the default network (0: skip)",
     )
-    parser.add_argument("--presses", type=int, default=40, help="help open/close pairs")
+    parser.add_argument("--presses", type=int, default=40, help="help open/close and tab 2/1 pairs")
     parser.add_argument("--size", default="120x36", help="terminal size, e.g. 80x24")
     parser.add_argument(
         "--task", default="classification", choices=("classification", "regression")
@@ -151,51 +186,52 @@ def main() -> int:
     print(f"terminal {width}×{height}")
     workloads = []
     if args.only in (None, "default"):
-        config = default_config()
-        epochs = [int(config["training"]["epochs"]), args.long_epochs]
-        workloads.append(("default config", config, args.task, epochs))
+        config = with_overrides(default_config(), {"task": args.task})
+        epochs = [config.training.epochs, args.long_epochs]
+        workloads.append(("default config", config, epochs))
     if args.only in (None, "planar"):
-        config = planar_config()
         # 300 epochs of the spiral train in ~0.6 s, so the app's fixed start-up
         # costs weigh in; 1,500 epochs (~3 s) show the steady state.
         epochs = [PLANAR["training.epochs"], 5 * PLANAR["training.epochs"]]
-        workloads.append(("spiral 2-D, live boundary", config, resolve_task(config), epochs))
-    for name, config, task, epoch_counts in workloads:
-        print(f"{name} ({task})")
+        workloads.append(("spiral 2-D, live boundary", planar_config(), epochs))
+    for name, config, epoch_counts in workloads:
+        print(f"{name} ({config.task})")
         for epochs in epoch_counts:
             if epochs > 0:
-                throughput(with_overrides(config, {"training.epochs": epochs}), task, size, args)
-        latencies, trained = asyncio.run(key_latencies_ms(config, task, size, args.presses))
-        print(
-            f"  key → redrawn screen while training ({len(latencies)} keys, "
-            f"{trained} epochs trained)"
-        )
-        print(
-            f"    p50 {percentile(latencies, 0.50):.1f} ms   "
-            f"p95 {percentile(latencies, 0.95):.1f} ms   "
-            f"max {max(latencies):.1f} ms  (target p95 < 100 ms)"
-        )
+                throughput(with_overrides(config, {"training.epochs": epochs}), size, args)
+        latencies, trained = asyncio.run(key_latencies_ms(config, size, args.presses))
+        print_latencies(latencies, trained)
     return 0
 
 
-def throughput(
-    run_config: dict[str, Any], task: str, size: tuple[int, int], args: argparse.Namespace
-) -> None:
+def print_latencies(latencies: dict[str, list[float]], trained: int) -> None:
+    """p50, p95 and max of each kind of key."""
+    count = sum(len(values) for values in latencies.values())
+    print(f"  key → redrawn screen while training ({count} keys, {trained} epochs trained)")
+    for name, values in latencies.items():
+        print(
+            f"    {name:<18} p50 {percentile(values, 0.50):5.1f} ms   "
+            f"p95 {percentile(values, 0.95):5.1f} ms   "
+            f"max {max(values):5.1f} ms  (target p95 < 100 ms)"
+        )
+
+
+def throughput(run_config: Config, size: tuple[int, int], args: argparse.Namespace) -> None:
     """Print headless and TUI samples/s of ``run_config``, interleaved H T H T … H."""
     # Each TUI run is compared with the headless runs either side of it, so a
     # change in the machine's load between runs cancels out.
-    headless = [headless_samples_per_s(run_config, task)]
+    headless = [headless_samples_per_s(run_config)]
     tui: list[float] = []
     grids: list[int] = []
     for _ in range(args.repeats):
-        rate, drawn = asyncio.run(tui_samples_per_s(run_config, task, size))
+        rate, drawn = asyncio.run(tui_samples_per_s(run_config, size))
         tui.append(rate)
         grids.append(drawn)
-        headless.append(headless_samples_per_s(run_config, task))
+        headless.append(headless_samples_per_s(run_config))
     paired = [
         t / ((h0 + h1) / 2) for t, h0, h1 in zip(tui, headless[:-1], headless[1:], strict=True)
     ]
-    epochs = run_config["training"]["epochs"]
+    epochs = run_config.training.epochs
     print(f"  {epochs} epochs, {args.repeats} TUI runs between headless runs")
     for name, values in (("headless", headless), ("TUI", tui)):
         runs = ", ".join(f"{value:,.0f}" for value in values)

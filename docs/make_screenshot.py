@@ -17,7 +17,6 @@ from nntui.config import default_config, with_overrides  # noqa: E402
 from nntui.tui.app import NNTuiApp  # noqa: E402
 from nntui.tui.widgets.boundary_panel import BoundaryPanel  # noqa: E402
 
-FINAL = ("finished", "stopped", "diverged", "failed")
 #: Three interleaved spiral arms, learned to ~0.98 test accuracy in under a second.
 SPIRAL = {
     "data.source": "spiral",
@@ -37,8 +36,10 @@ def final_grid_shown(app: NNTuiApp) -> bool:
     """The run is over and the boundary shows its last network at the panel's size."""
     panel = app.query_one(BoundaryPanel)
     grid = panel.grid_event
+    record = app.controller.record
     return (
-        app.state.phase in FINAL
+        record is not None
+        and record.phase.is_final
         and grid is not None
         and grid.final
         and (grid.rows, grid.cols) == panel.boundary.grid_shape()
@@ -48,7 +49,7 @@ def final_grid_shown(app: NNTuiApp) -> bool:
 async def screenshot(path: Path, size: tuple[int, int] = (120, 36)) -> Path:
     """Train the spiral in the app, then save what the screen shows."""
     config = with_overrides(default_config(), SPIRAL)
-    app = NNTuiApp(config, config_path=Path("config.yaml"), task="classification")
+    app = NNTuiApp(config, config_path=Path("config.yaml"))
     async with app.run_test(size=size) as pilot:
         deadline = time.monotonic() + 300
         while not final_grid_shown(app) and time.monotonic() < deadline:

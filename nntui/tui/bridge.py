@@ -3,14 +3,15 @@
 The runner calls :class:`EventBridge` synchronously for every event. Epochs can
 end thousands of times a second; the screen needs at most ~10 updates a
 second. The bridge buffers ``EpochEnded`` events and posts them together, so
-every epoch still reaches the app (one sparkline point each), and it always
-flushes before the run's last event so the final epoch is never lost.
+every epoch still reaches the app (one sparkline point each). Every other event
+(a run starting, pausing, resuming, ending) is posted at once, after the epochs
+buffered before it, so the app folds them in the order they happened and the
+run's last event is never lost. While the run is paused (e.g. after a step),
+epochs are posted at once too: the screen must show where a paused run stands.
 
-A decision-boundary grid (``BoundaryComputed``, already throttled by the
-runner) is posted at once, after the epochs buffered before it, so the grid
-never shows an epoch the panels have not. When the run is paused (e.g. after a
-step), buffered epochs are posted at once too: the screen must show where a
-paused run stands.
+A decision-boundary grid (already throttled by the boundary hook) is posted at
+once as well, after the epochs buffered before it, so the grid never shows an
+epoch the panels have not.
 
 Posting never blocks. The one wait is at the start of a run: after posting
 ``RunStarted`` the bridge waits (at most ``show_timeout`` seconds) until the
@@ -28,8 +29,8 @@ from textual.message import Message
 
 from nntui.training.boundary import BoundaryComputed
 from nntui.training.control import RunControl
-from nntui.training.events import EpochEnded, RunEvent, RunFailed, RunFinished, RunStarted
-from nntui.tui.messages import BoundaryReady, EpochsEnded, RunEnded, RunStartedMessage
+from nntui.training.events import EpochEnded, RunEvent, RunStarted
+from nntui.tui.messages import BoundaryReady, RunEventsPosted
 
 #: Upper bound on epoch posts per second (the screen refresh budget).
 MAX_POSTS_PER_SECOND = 10.0
@@ -71,7 +72,7 @@ class EventBridge:
         self._interval = 1.0 / max_posts_per_second
         self._clock = clock
         self._lock = threading.Lock()
-        self._pending: list[EpochEnded] = []
+        self._pending: list[RunEvent] = []
         self._last_post = float("-inf")
         self._show_timeout = show_timeout
         self._shown = threading.Event()
@@ -86,17 +87,19 @@ class EventBridge:
                 if paused or self._clock() - self._last_post >= self._interval:
                     self._post_pending()
         elif isinstance(event, BoundaryComputed):
+            self.boundary(event)
+        else:
             with self._lock:
-                self._post_pending()
-                self._post(BoundaryReady(self.run_id, event))
-        elif isinstance(event, RunStarted):
-            self._post(RunStartedMessage(self.run_id, event))
-            if self._show_timeout > 0:
+                self._pending.append(event)
+                self._post_pending(paced=False)
+            if isinstance(event, RunStarted) and self._show_timeout > 0:
                 self._shown.wait(self._show_timeout)
-        elif isinstance(event, (RunFinished, RunFailed)):
-            with self._lock:
-                self._post_pending()
-                self._post(RunEnded(self.run_id, event))
+
+    def boundary(self, grid: BoundaryComputed) -> None:
+        """Post a decision-boundary grid, after the epochs buffered before it."""
+        with self._lock:
+            self._post_pending()
+            self._post(BoundaryReady(self.run_id, grid))
 
     def network_shown(self) -> None:
         """The app drew the new network (or gave up on it): training may go on."""
@@ -120,15 +123,18 @@ class EventBridge:
 
     @property
     def pending(self) -> int:
-        """Epochs buffered and not yet posted."""
+        """Events buffered and not yet posted."""
         with self._lock:
             return len(self._pending)
 
-    def _post_pending(self) -> bool:
+    def _post_pending(self, *, paced: bool = True) -> bool:
         # Called with the lock held, so two flushes can never post out of order.
+        # A phase change (``paced=False``) is posted whatever the rate, and does
+        # not hold back the epochs after it.
         if not self._pending:
             return False
-        epochs, self._pending = tuple(self._pending), []
-        self._last_post = self._clock()
-        self._post(EpochsEnded(self.run_id, epochs))
+        events, self._pending = tuple(self._pending), []
+        if paced:
+            self._last_post = self._clock()
+        self._post(RunEventsPosted(self.run_id, events))
         return True

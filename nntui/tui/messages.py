@@ -11,38 +11,20 @@ from pathlib import Path
 from textual.message import Message
 
 from nntui.training.boundary import BoundaryComputed
-from nntui.training.events import EpochEnded, RunFailed, RunFinished, RunStarted
+from nntui.training.events import RunEvent
 
 
-class RunStartedMessage(Message):
-    """A run built its network and starts training."""
-
-    def __init__(self, run_id: int, event: RunStarted) -> None:
-        super().__init__()
-        self.run_id = run_id
-        self.event = event
-
-
-class EpochsEnded(Message):
-    """Every epoch that ended since the previous message, oldest first.
+class RunEventsPosted(Message):
+    """Every event of a run since the previous message, oldest first.
 
     Epochs are batched rather than replaced (no ``can_replace``): each one is a
     point on the sparklines, so none may be dropped.
     """
 
-    def __init__(self, run_id: int, epochs: tuple[EpochEnded, ...]) -> None:
+    def __init__(self, run_id: int, events: tuple[RunEvent, ...]) -> None:
         super().__init__()
         self.run_id = run_id
-        self.epochs = epochs
-
-
-class RunEnded(Message):
-    """The run finished (completed or interrupted) or failed."""
-
-    def __init__(self, run_id: int, event: RunFinished | RunFailed) -> None:
-        super().__init__()
-        self.run_id = run_id
-        self.event = event
+        self.events = events
 
 
 class BoundaryReady(Message):
@@ -62,16 +44,16 @@ class BoundaryReady(Message):
 
 
 class ModelSaved(Message):
-    """A model save requested from the app finished in the training thread.
+    """A model save requested from the app finished (in the training thread or at once).
 
     Attributes:
-        run_id: the run whose network was saved.
+        number: the run whose network was saved.
         path: the file written, or ``None`` if saving failed.
         error: why it failed, for a person.
     """
 
-    def __init__(self, run_id: int, path: Path | None, error: str | None = None) -> None:
+    def __init__(self, number: int, path: Path | None, error: str | None = None) -> None:
         super().__init__()
-        self.run_id = run_id
+        self.number = number
         self.path = path
         self.error = error

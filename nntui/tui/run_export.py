@@ -1,7 +1,9 @@
 """Export a run's history: ``nntui-run-3.csv`` (one row per epoch) and ``nntui-run-3.json``.
 
-Both files are written atomically (``nntui.atomic``), so a reader never sees
-half a file. Missing and non-finite values are empty CSV cells and JSON ``null``.
+The JSON is the run's results document, the same schema the headless command
+writes (:mod:`nntui.training.results`). Both files are written atomically
+(:mod:`nntui.files`), so a reader never sees half a file. Missing and
+non-finite values are empty CSV cells and JSON ``null``.
 """
 
 from __future__ import annotations
@@ -9,12 +11,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from nntui.atomic import atomic_write_text
-from nntui.tui.run_history import RunRecord
+from nntui.files import atomic_write_text
+from nntui.training.record import RunRecord
+from nntui.training.results import build_results, json_safe
+from nntui.tui.run_history import ConfigChange
 
 #: Columns in this order first; any other history key follows, sorted.
 COLUMN_ORDER = (
@@ -46,7 +50,7 @@ def history_csv(record: RunRecord) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["epoch", *columns])
-    for index in range(record.epochs_done):
+    for index in range(len(record.history.get("loss", ()))):
         row: list[Any] = [index + 1]
         for key in columns:
             values = record.history[key]
@@ -56,30 +60,37 @@ def history_csv(record: RunRecord) -> str:
     return buffer.getvalue()
 
 
-def history_document(record: RunRecord) -> dict[str, Any]:
-    """The JSON export: the run, its settings, what changed, its history and results."""
-    results = record.results or {}
-    return _finite(
-        {
-            "run": record.number,
-            "task": record.task,
-            "status": record.status,
-            "stop_message": results.get("stop_message") or record.reason,
-            "config": record.config,
-            "changes": [
-                {"key": change.key, "old": change.old, "new": change.new}
-                for change in record.changes
-            ],
-            "epochs_completed": record.epochs_done,
-            "history": {key: record.history[key] for key in history_columns(record)},
-            "test": results.get("test"),
-            "best": results.get("best"),
-            "diagnostics": results.get("diagnostics"),
-        }
-    )
+def history_document(record: RunRecord, changes: Sequence[ConfigChange] = ()) -> dict[str, Any]:
+    """The JSON export: the run's results document (the headless schema), plus its number
+    in this session and what changed from the run before.
+
+    A run still training is exported as it stands, with status ``interrupted``
+    and a stop message saying so.
+    """
+    results = record.results
+    if results is None:
+        results = build_results(
+            record,
+            status="interrupted",
+            wall_time_s=record.elapsed_s,
+            stop_message=(
+                f"exported while {record.phase.label}, after epoch {record.epochs_done} "
+                f"of {record.epochs}"
+            ),
+        )
+    document = {
+        **results,
+        "run": record.number,
+        "changes": [
+            {"key": change.key, "old": change.old, "new": change.new} for change in changes
+        ],
+    }
+    return cast("dict[str, Any]", json_safe(document))
 
 
-def export_run(record: RunRecord, folder: str | Path = ".") -> tuple[Path, Path]:
+def export_run(
+    record: RunRecord, changes: Sequence[ConfigChange] = (), folder: str | Path = "."
+) -> tuple[Path, Path]:
     """Write ``nntui-run-N.csv`` and ``nntui-run-N.json`` into ``folder``, atomically.
 
     Returns:
@@ -90,17 +101,6 @@ def export_run(record: RunRecord, folder: str | Path = ".") -> tuple[Path, Path]
     """
     base = Path(folder).resolve() / export_stem(record.number)
     csv_path = Path(atomic_write_text(base.with_suffix(".csv"), history_csv(record)))
-    text = json.dumps(history_document(record), indent=2, allow_nan=False) + "\n"
+    text = json.dumps(history_document(record, changes), indent=2, allow_nan=False) + "\n"
     json_path = Path(atomic_write_text(base.with_suffix(".json"), text))
     return csv_path, json_path
-
-
-def _finite(value: Any) -> Any:
-    """A copy of a JSON-like value with NaN/inf floats as ``None``."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {str(key): _finite(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_finite(item) for item in value]
-    return value

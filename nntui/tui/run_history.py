@@ -1,33 +1,19 @@
-"""Every run since the app opened: its config, history, results, status, and what changed.
+"""Every run since the app opened, and what changed in the config from one to the next.
 
-Plain Python, no Textual: the app records events here, the runs table, the
-curves' previous-run overlay and the export read from it.
+Plain Python, no Textual: the runs table, the curves' previous-run overlay and
+the export read from it.
 """
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from nntui.training.events import EpochEnded, RunFailed, RunFinished, RunStarted
-from nntui.tui.run_state import finite_or_none
+from nntui.training.record import RunRecord
 
-#: How a run's status reads in the runs table.
-STATUS_TEXT = {
-    "starting": "starting",
-    "running": "running",
-    "paused": "paused",
-    "stopping": "stopping",
-    "completed": "completed",
-    "early_stopped": "early stopped",
-    "interrupted": "stopped",
-    "diverged": "diverged",
-    "error": "failed",
-}
-#: Statuses of a run whose thread is still alive.
-LIVE_STATUSES = frozenset({"starting", "running", "paused", "stopping"})
+if TYPE_CHECKING:
+    from nntui.config import Config
 
 
 @dataclass(frozen=True)
@@ -95,130 +81,46 @@ def config_diff(
     return changes
 
 
-@dataclass
-class RunRecord:
-    """One run of the app, from launch to its end.
-
-    Attributes:
-        number: 1 for the app's first run, then 2, 3 …
-        task: ``"classification"`` or ``"regression"``.
-        config: the config the run was started with.
-        changes: what differs from the previous run (empty for the first).
-        status: ``starting``/``running``/``paused``/``stopping`` while alive, then
-            the results' status: ``completed``, ``early_stopped``, ``interrupted``,
-            ``diverged`` or ``error``.
-        started: the run's ``RunStarted`` (``None`` until it arrives).
-        history: per-epoch values under Keras' keys (``loss``, ``val_loss``,
-            ``accuracy``/``r2``, ``val_accuracy``/``val_r2``, ``learning_rate``);
-            a missing or non-finite value is ``None``.
-        results: the results document once the run ended.
-        reason: why a failed run failed.
-    """
-
-    number: int
-    task: str
-    config: dict[str, Any]
-    changes: list[ConfigChange] = field(default_factory=list)
-    status: str = "starting"
-    started: RunStarted | None = None
-    history: dict[str, list[float | None]] = field(default_factory=dict)
-    results: dict[str, Any] | None = None
-    reason: str | None = None
-
-    @property
-    def score_key(self) -> str:
-        """``"accuracy"`` or ``"r2"``."""
-        return "accuracy" if self.task == "classification" else "r2"
-
-    @property
-    def epochs_done(self) -> int:
-        """Epochs recorded so far."""
-        return len(self.history.get("loss", ()))
-
-    @property
-    def is_live(self) -> bool:
-        """True while the run's thread is alive."""
-        return self.status in LIVE_STATUSES
-
-    @property
-    def status_text(self) -> str:
-        """The status as the runs table shows it."""
-        return STATUS_TEXT.get(self.status, self.status)
-
-    def add_epochs(self, epochs: Iterable[EpochEnded]) -> None:
-        """Record epochs, oldest first."""
-        score = self.score_key
-        for event in epochs:
-            row = {
-                "loss": event.loss,
-                "val_loss": event.val_loss,
-                score: event.score,
-                f"val_{score}": event.val_score,
-                "learning_rate": event.learning_rate,
-            }
-            for key, value in row.items():
-                self.history.setdefault(key, []).append(finite_or_none(value))
-
-    def finish(self, event: RunFinished | RunFailed) -> None:
-        """The run ended; its results' history, when there is one, is the authoritative one."""
-        if isinstance(event, RunFinished):
-            self.status = event.status
-            self.results = event.results
-        else:
-            self.status = event.status if event.status in STATUS_TEXT else "error"
-            self.results = event.results
-            self.reason = event.reason
-        history = (self.results or {}).get("history")
-        if isinstance(history, Mapping) and history.get("loss"):
-            self.history = {
-                str(key): [finite_or_none(value) for value in values]
-                for key, values in history.items()
-                if isinstance(values, (list, tuple))
-            }
-
-    def series(self, key: str) -> list[float]:
-        """One history key's finite values, in epoch order (for a plot)."""
-        return [value for value in self.history.get(key, []) if value is not None]
-
-    def final_metric(self, key: str) -> float | None:
-        """The last finite value of a history key (``val_loss`` …), or ``None``."""
-        for value in reversed(self.history.get(key, [])):
-            if value is not None:
-                return value
-        return None
-
-    def test_metric(self, name: str) -> float | None:
-        """A test metric (``loss``, ``accuracy``, ``r2``) from the results, or ``None``."""
-        test = (self.results or {}).get("test")
-        return finite_or_none(test.get(name)) if isinstance(test, Mapping) else None
-
-
 class RunHistory:
-    """The runs of this app session, oldest first.
+    """The runs of this app session, oldest first, and what changed between them.
+
+    Each run is a :class:`~nntui.training.record.RunRecord` (the one model of a
+    run, folded from its events); this only numbers them and remembers how each
+    one's config differs from the one before.
 
     Example:
+        >>> from nntui.config import default_config, with_overrides
         >>> runs = RunHistory()
-        >>> first = runs.new_run("classification", {"training": {"epochs": 5}})
-        >>> second = runs.new_run("classification", {"training": {"epochs": 9}})
-        >>> [str(change) for change in second.changes]
+        >>> first = runs.new_run(with_overrides(default_config(), {"training.epochs": 5}))
+        >>> second = runs.new_run(with_overrides(default_config(), {"training.epochs": 9}))
+        >>> [str(change) for change in runs.changes(second)]
         ['training.epochs: 5 → 9']
     """
 
     def __init__(self) -> None:
         self._records: list[RunRecord] = []
+        self._changes: dict[int, list[ConfigChange]] = {}
 
-    def new_run(self, task: str, config: Mapping[str, Any]) -> RunRecord:
+    def new_run(self, config: Config) -> RunRecord:
         """Record a run that is about to start, with what changed from the previous one."""
         previous = self.latest
-        snapshot = copy.deepcopy(dict(config))
-        changes = (
-            config_diff(previous.config, snapshot, old_task=previous.task, new_task=task)
-            if previous is not None
+        record = RunRecord(len(self._records) + 1, config=config)
+        self._changes[record.number] = (
+            config_diff(
+                _plain(previous.config),
+                _plain(config),
+                old_task=previous.task,
+                new_task=config.task,
+            )
+            if previous is not None and previous.config is not None
             else []
         )
-        record = RunRecord(len(self._records) + 1, task, snapshot, changes)
         self._records.append(record)
         return record
+
+    def changes(self, record: RunRecord) -> list[ConfigChange]:
+        """What differs in ``record``'s config from the run before (empty for the first)."""
+        return self._changes.get(record.number, [])
 
     @property
     def latest(self) -> RunRecord | None:
@@ -239,3 +141,7 @@ class RunHistory:
 
     def __iter__(self) -> Iterator[RunRecord]:
         return iter(list(self._records))
+
+
+def _plain(config: Config | None) -> dict[str, Any]:
+    return {} if config is None else config.to_dict()

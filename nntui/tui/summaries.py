@@ -1,18 +1,21 @@
-"""What the panels show about one run, derived from its events in one place.
+"""What the panels show of a run, read from its :class:`~nntui.training.record.RunRecord`.
 
-Plain Python, no Textual: the app feeds events in, the widgets read summaries
-out. Best values, ETA and gradient health are computed here and nowhere else,
-and every float that leaves this module for a widget is finite.
+Plain Python, no Textual: the record is the one model of a run (folded from its
+events); this only shapes it for the widgets and decides what looks unhealthy
+(the thresholds below are the monitor's, not the run's). Every float that
+leaves this module for a widget is finite.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
-from nntui.training.events import EpochEnded, LayerInfo, RunFailed, RunFinished, RunStarted
+from nntui.training.events import metric_for
+from nntui.training.record import Phase, RunRecord
+
+if TYPE_CHECKING:
+    from nntui.config import Task
 
 #: A layer's gradient norm below this is shown as vanishing.
 VANISHING_BELOW = 1e-6
@@ -24,25 +27,6 @@ RATIO_LOW_BELOW = -4.5
 RATIO_HIGH_ABOVE = -1.5
 #: A dead-ReLU or saturated share above this is flagged.
 FRACTION_WARN_ABOVE = 0.5
-
-#: Phases during which a training thread is alive.
-ACTIVE_PHASES = frozenset({"starting", "running", "paused", "stopping"})
-
-
-def finite_or_none(value: Any) -> float | None:
-    """``value`` as a plain float if it is a finite number, else None.
-
-    Example:
-        >>> finite_or_none(0.5), finite_or_none(float("nan")), finite_or_none(None)
-        (0.5, None, None)
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
 
 
 def gradient_health(norm: float | None) -> str:
@@ -75,15 +59,6 @@ def ratio_health(log_ratio: float | None) -> str:
 def fraction_health(fraction: float | None) -> str:
     """``"high"`` when a dead or saturated share is above half, else ``"ok"``."""
     return "high" if fraction is not None and fraction > FRACTION_WARN_ABOVE else "ok"
-
-
-@dataclass(frozen=True)
-class MetricSpec:
-    """One metric the metrics panel shows."""
-
-    key: str
-    label: str
-    higher_is_better: bool
 
 
 @dataclass(frozen=True)
@@ -140,208 +115,79 @@ class GradientSummary:
         return fraction_health(self.saturated_fraction)
 
 
-class _MetricTrack:
-    """History and best of one metric, updated epoch by epoch."""
-
-    def __init__(self, higher_is_better: bool) -> None:
-        self.higher_is_better = higher_is_better
-        self.values: list[float] = []
-        self.current: float | None = None
-        self.best: float | None = None
-        self.best_epoch: int | None = None
-
-    def add(self, epoch: int, raw: float | None) -> None:
-        value = finite_or_none(raw)
-        self.current = value
-        if value is None:
-            return
-        self.values.append(value)
-        improved = (
-            self.best is None
-            or (self.higher_is_better and value > self.best)
-            or (not self.higher_is_better and value < self.best)
-        )
-        if improved:
-            self.best, self.best_epoch = value, epoch
+def metric_label(key: str) -> str:
+    """``"train loss"``, ``"val accuracy"``, ``"train R²"`` … for a history key."""
+    split = "val" if key.startswith("val_") else "train"
+    name = key.removeprefix("val_")
+    return f"{split} {'R²' if name == 'r2' else name}"
 
 
-def metric_specs(task: str) -> tuple[MetricSpec, ...]:
-    """The four metrics of a task: train/val loss and train/val accuracy (or R²)."""
-    score = "accuracy" if task == "classification" else "R²"
-    return (
-        MetricSpec("loss", "train loss", higher_is_better=False),
-        MetricSpec("val_loss", "val loss", higher_is_better=False),
-        MetricSpec("score", f"train {score}", higher_is_better=True),
-        MetricSpec("val_score", f"val {score}", higher_is_better=True),
-    )
+def metric_summaries(record: RunRecord | None, task: Task) -> list[MetricSummary]:
+    """Train/val loss and train/val accuracy (or R²), in display order.
 
-
-class RunState:
-    """The monitor's model of the current run.
-
-    Phases: ``idle`` (nothing started), ``starting`` (thread launched, no
-    ``RunStarted`` yet), ``running``, ``paused``, ``stopping``, then one of
-    ``finished``, ``stopped``, ``diverged`` or ``failed``.
-
-    Args:
-        task: ``"classification"`` or ``"regression"``.
-
-    Example:
-        >>> state = RunState("classification")
-        >>> state.phase, state.eta_s
-        ('idle', None)
+    Best values follow :meth:`~nntui.training.record.RunRecord.best_of` (the one
+    ``higher_is_better`` rule). With no run yet, the four rows of ``task``, empty.
     """
-
-    def __init__(self, task: str = "classification") -> None:
-        self.reset(task)
-
-    def reset(self, task: str) -> None:
-        """Forget everything and get ready for a new run of ``task``."""
-        self.task = task
-        self.phase = "idle"
-        self.started: RunStarted | None = None
-        self.results: dict[str, Any] | None = None
-        self.reason: str | None = None
-        self.note: str | None = None
-        self.epoch = 0
-        self.total_epochs = 0
-        self.epoch_learning_rate: float | None = None
-        self.elapsed_s = 0.0
-        self.samples_per_s: float | None = None
-        self._specs = metric_specs(task)
-        self._tracks = {spec.key: _MetricTrack(spec.higher_is_better) for spec in self._specs}
-        self._grad_values: list[list[float]] = []
-        self._grad_current: list[float | None] = []
-        self._diagnostics: list[dict[str, Any]] = []
-
-    # -- events in -------------------------------------------------------------
-
-    def launch(self) -> None:
-        """A training thread was started; events will follow."""
-        self.phase = "starting"
-
-    def start(self, event: RunStarted) -> None:
-        """The run built its network."""
-        self.started = event
-        self.total_epochs = event.epochs
-        if self.phase in ("idle", "starting"):
-            self.phase = "running"
-        self._grad_values = [[] for _ in event.layers]
-        self._grad_current = [None for _ in event.layers]
-
-    def add_epochs(self, epochs: Iterable[EpochEnded]) -> None:
-        """Record epochs, oldest first."""
-        for event in epochs:
-            self.epoch = event.epoch
-            self.total_epochs = event.epochs
-            self.elapsed_s = finite_or_none(event.elapsed_s) or 0.0
-            self.samples_per_s = finite_or_none(event.samples_per_s)
-            self._tracks["loss"].add(event.epoch, event.loss)
-            self._tracks["val_loss"].add(event.epoch, event.val_loss)
-            self._tracks["score"].add(event.epoch, event.score)
-            self._tracks["val_score"].add(event.epoch, event.val_score)
-            self._add_grad_norms(event.grad_norms)
-            self.epoch_learning_rate = finite_or_none(event.learning_rate)
-            self._diagnostics = event.layer_diagnostics()
-
-    def finish(self, event: RunFinished | RunFailed) -> None:
-        """The run ended: completed, interrupted, diverged or failed."""
-        if isinstance(event, RunFinished):
-            # "completed" and "early_stopped" both finished; the note tells them apart.
-            self.phase = "stopped" if event.status == "interrupted" else "finished"
-            self.results = event.results
-            self.samples_per_s = finite_or_none(event.results.get("samples_per_s"))
-            message = event.results.get("stop_message")
-            self.note = message if isinstance(message, str) and message else None
-        else:
-            self.phase = "diverged" if event.status == "diverged" else "failed"
-            self.reason = event.reason
-            self.results = event.results
-
-    def set_paused(self, paused: bool) -> None:
-        """Show the run as paused or running again (only while it is alive)."""
-        if paused and self.phase in ("starting", "running"):
-            self.phase = "paused"
-        elif not paused and self.phase == "paused":
-            self.phase = "running" if self.started is not None else "starting"
-
-    def mark_stopping(self) -> None:
-        """A stop was requested; the run's last event is on its way."""
-        if self.is_active:
-            self.phase = "stopping"
-
-    # -- derived values out ------------------------------------------------------
-
-    @property
-    def is_active(self) -> bool:
-        """True while a training thread is (or is about to be) running."""
-        return self.phase in ACTIVE_PHASES
-
-    @property
-    def eta_s(self) -> float | None:
-        """Seconds of training left at the current pace, while the run is alive."""
-        if self.phase not in ("running", "paused") or self.epoch <= 0 or self.elapsed_s <= 0:
-            return None
-        remaining = max(self.total_epochs - self.epoch, 0)
-        return remaining * self.elapsed_s / self.epoch
-
-    @property
-    def learning_rate(self) -> float | None:
-        """The rate of the latest epoch (a schedule may lower it), else the configured one."""
-        if self.epoch_learning_rate is not None:
-            return self.epoch_learning_rate
-        return finite_or_none(self.started.learning_rate) if self.started is not None else None
-
-    @property
-    def layers(self) -> tuple[LayerInfo, ...]:
-        """The architecture table rows (empty before ``RunStarted``)."""
-        return self.started.layers if self.started is not None else ()
-
-    def metrics(self) -> list[MetricSummary]:
-        """The four metric summaries, in display order."""
-        return [self.metric(spec.key) for spec in self._specs]
-
-    def metric(self, key: str) -> MetricSummary:
-        """One metric: ``loss``, ``val_loss``, ``score`` or ``val_score``."""
-        spec = next(spec for spec in self._specs if spec.key == key)
-        track = self._tracks[key]
-        return MetricSummary(
-            key=key,
-            label=spec.label,
-            values=list(track.values),
-            current=track.current,
-            best=track.best,
-            best_epoch=track.best_epoch,
-        )
-
-    def gradients(self) -> list[GradientSummary]:
-        """One summary per layer, in network order."""
-        names = [layer.name for layer in self.layers]
-        summaries = []
-        for index, values in enumerate(self._grad_values):
-            current = self._grad_current[index]
-            name = names[index] if index < len(names) else f"layer {index + 1}"
-            probe = self._diagnostics[index] if index < len(self._diagnostics) else {}
-            summaries.append(
-                GradientSummary(
-                    name,
-                    list(values),
-                    current,
-                    gradient_health(current),
-                    update_ratio=finite_or_none(probe.get("update_ratio")),
-                    weight_norm=finite_or_none(probe.get("weight_norm")),
-                    dead_fraction=finite_or_none(probe.get("dead_fraction")),
-                    saturated_fraction=finite_or_none(probe.get("saturated_fraction")),
-                )
+    metric = record.metric if record is not None else metric_for(task)
+    summaries = []
+    for key in ("loss", "val_loss", metric, f"val_{metric}"):
+        if record is None:
+            summaries.append(MetricSummary(key, metric_label(key), [], None, None, None))
+            continue
+        best = record.best_of(key)
+        summaries.append(
+            MetricSummary(
+                key=key,
+                label=metric_label(key),
+                values=record.series(key),
+                current=record.final_metric(key),
+                best=best.value,
+                best_epoch=best.epoch,
             )
-        return summaries
+        )
+    return summaries
 
-    def _add_grad_norms(self, norms: Iterable[float]) -> None:
-        for index, raw in enumerate(norms):
-            if index >= len(self._grad_values):
-                self._grad_values.append([])
-                self._grad_current.append(None)
-            value = finite_or_none(raw)
-            self._grad_current[index] = value
-            if value is not None:
-                self._grad_values[index].append(value)
+
+def gradient_summaries(record: RunRecord | None) -> list[GradientSummary]:
+    """One summary per layer, in network order (none before the network is built)."""
+    if record is None:
+        return []
+    stats = {layer.name: layer for layer in record.layer_stats}
+    summaries = []
+    for layer in record.layers:
+        history = record.layer_history.get(layer.name, [])
+        values = [value for value in history if value is not None]
+        current = history[-1] if history else None
+        latest = stats.get(layer.name)
+        summaries.append(
+            GradientSummary(
+                layer.name,
+                values,
+                current,
+                gradient_health(current),
+                update_ratio=latest.update_ratio if latest else None,
+                weight_norm=latest.weight_norm if latest else None,
+                dead_fraction=latest.dead_share if latest else None,
+                saturated_fraction=latest.saturation if latest else None,
+            )
+        )
+    return summaries
+
+
+#: The status badge of each phase (a completed and an early-stopped run both finished).
+BADGES: dict[Phase, str] = {
+    Phase.STARTING: "starting",
+    Phase.RUNNING: "running",
+    Phase.PAUSED: "paused",
+    Phase.STOPPING: "stopping",
+    Phase.COMPLETED: "finished",
+    Phase.EARLY_STOPPED: "finished",
+    Phase.INTERRUPTED: "stopped",
+    Phase.DIVERGED: "diverged",
+    Phase.ERROR: "failed",
+}
+
+
+def badge(record: RunRecord | None) -> str:
+    """The status badge's word: ``idle`` before the first run, else its phase's."""
+    return "idle" if record is None else BADGES[record.phase]

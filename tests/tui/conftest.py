@@ -1,19 +1,24 @@
-"""Fixtures for the monitor's tests: fake runner events and tiny configs."""
+"""Fixtures for the monitor's tests: tiny configs, fixed event streams, Pilot helpers.
+
+Tests that drive a whole app through the Pilot are marked ``slow`` (in their
+module, ``pytestmark``); ``pytest -m "not slow" tests/tui`` is the fast loop.
+"""
 
 from __future__ import annotations
 
-import itertools
 import sys
-import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
 import textual.constants
-from textual.pilot import Pilot
+from event_streams import epoch_ended, run_started, stream_config
+from factories import make_config
+from tui_helpers import wait_for
 
-from nntui.config import default_config, with_overrides
-from nntui.training.events import EpochEnded, LayerInfo, RunStarted
+from nntui.config import Config
+from nntui.training.events import EpochEnded, RunStarted
 
 #: The tiny run of the monitor's tests: a fraction of a second, still learnable.
 TINY = {
@@ -40,28 +45,6 @@ PLANAR = {
     "training.learning_rate": 0.02,
     "training.optimizer": "adam",
 }
-#: Generous: the box running the tests may be busy; a pass never waits this long.
-DEADLINE_S = 30.0
-
-Waiter = Callable[..., Awaitable[None]]
-
-EpochFactory = Callable[..., EpochEnded]
-StartedFactory = Callable[..., RunStarted]
-
-
-def _layers(sizes: tuple[int, ...]) -> tuple[LayerInfo, ...]:
-    layers = []
-    for index, (fan_in, fan_out) in enumerate(itertools.pairwise(sizes)):
-        last = index == len(sizes) - 2
-        layers.append(
-            LayerInfo(
-                name=f"dense_{index + 1}",
-                output_shape=f"(None, {fan_out})",
-                activation="softmax" if last else "relu",
-                parameters=fan_in * fan_out + fan_out,
-            )
-        )
-    return tuple(layers)
 
 
 @pytest.fixture(autouse=True)
@@ -75,87 +58,27 @@ def no_animations(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def make_started() -> StartedFactory:
-    """``make_started(sizes=(8, 16, 3), epochs=10, task=...)`` → a ``RunStarted``."""
-
-    def make(
-        sizes: tuple[int, ...] = (8, 16, 3), epochs: int = 10, task: str = "classification"
-    ) -> RunStarted:
-        layers = _layers(sizes)
-        return RunStarted(
-            task=task,
-            summary="",
-            layers=layers,
-            config={},
-            epochs=epochs,
-            n_train=160,
-            n_test=40,
-            loss="cross_entropy",
-            learning_rate=0.05,
-            parameter_count=sum(layer.parameters for layer in layers),
-            seed=42,
-        )
-
-    return make
-
-
-@pytest.fixture
-def make_epoch() -> EpochFactory:
-    """``make_epoch(epoch, loss=..., grad_norms=...)`` → an ``EpochEnded`` (classification)."""
-
-    def make(epoch: int, epochs: int = 10, **fields: Any) -> EpochEnded:
-        values: dict[str, Any] = {
-            "epoch": epoch,
-            "epochs": epochs,
-            "loss": 1.0 / epoch,
-            "val_loss": 1.1 / epoch,
-            "accuracy": 1.0 - 0.5 / epoch,
-            "val_accuracy": 1.0 - 0.6 / epoch,
-            "r2": None,
-            "val_r2": None,
-            "grad_norms": (0.1 / epoch, 0.2 / epoch),
-            "elapsed_s": 0.5 * epoch,
-            "samples_per_s": 320.0,
-        }
-        values.update(fields)
-        return EpochEnded(**values)
-
-    return make
-
-
-@pytest.fixture
-def tiny_config() -> Callable[..., dict[str, Any]]:
+def tiny_config() -> Callable[..., Config]:
     """``tiny_config(**{"training.epochs": 5})`` → a validated tiny config."""
 
-    def make(**overrides: Any) -> dict[str, Any]:
-        return with_overrides(default_config(), {**TINY, **overrides})
+    def make(**overrides: Any) -> Config:
+        return make_config({**TINY, **overrides})
 
     return make
 
 
 @pytest.fixture
-def planar_config() -> Callable[..., dict[str, Any]]:
+def planar_config() -> Callable[..., Config]:
     """``planar_config(**{"training.epochs": 5})`` → a validated tiny spiral config."""
 
-    def make(**overrides: Any) -> dict[str, Any]:
-        return with_overrides(default_config(), {**PLANAR, **overrides})
+    def make(**overrides: Any) -> Config:
+        return make_config({**PLANAR, **overrides})
 
     return make
 
 
-async def wait_for(
-    pilot: Pilot[Any], predicate: Callable[[], bool], what: str, timeout: float = DEADLINE_S
-) -> None:
-    """Let the app run until ``predicate()`` holds; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
-        await pilot.pause(0.01)
-
-
 @pytest.fixture
-def wait() -> Waiter:
+def wait() -> Callable[..., Any]:
     """``await wait(pilot, predicate, "what")``: poll with a deadline, never a fixed sleep."""
     return wait_for
 
@@ -175,16 +98,15 @@ def training_threads() -> list[str]:
 
 
 def parked_in_pause() -> bool:
-    """True when a thread is blocked in ``RunControl.should_stop`` waiting for resume."""
+    """True when a thread is blocked in ``RunControl.wait_while_paused`` waiting for resume."""
     for frame in sys._current_frames().values():
         names = []
         current = frame
         while current is not None:
             names.append((current.f_code.co_name, current.f_code.co_filename))
             current = current.f_back
-        in_control = any(n == "should_stop" and f.endswith("control.py") for n, f in names)
-        waiting = any(n == "wait" and f.endswith("threading.py") for n, f in names)
-        if in_control and waiting:
+        in_control = any(n == "wait_while_paused" and f.endswith("control.py") for n, f in names)
+        if in_control:
             return True
     return False
 
@@ -198,3 +120,19 @@ def thread_probe() -> Any:
         parked = staticmethod(parked_in_pause)
 
     return Probe
+
+
+@pytest.fixture
+def started() -> RunStarted:
+    """The ``RunStarted`` of a small made-up classification run (3 layers, 30 epochs)."""
+    return run_started(stream_config())
+
+
+@pytest.fixture
+def make_epoch(started: RunStarted) -> Callable[..., EpochEnded]:
+    """``make_epoch(epoch, loss=...)`` → epoch ``epoch`` of :func:`started`'s run."""
+
+    def make(epoch: int, **fields: Any) -> EpochEnded:
+        return replace(epoch_ended(started, epoch), **fields)
+
+    return make

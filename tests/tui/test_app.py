@@ -5,13 +5,15 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 import yaml
 from textual.app import App
 from textual.widgets import Label, Sparkline, Static
-from tui_helpers import LONG, SIZE, finished, static_text
+from tui_helpers import LONG, SIZE, epochs_done, finished, notes, static_text
 
 from nntui.config import LoadedConfig, dump_config
 from nntui.logs import close_logging
+from nntui.training.record import Phase
 from nntui.tui.app import NNTuiApp, run_app
 from nntui.tui.widgets.architecture import ArchitecturePanel
 from nntui.tui.widgets.config_editor import ConfigEditor
@@ -20,14 +22,19 @@ from nntui.tui.widgets.gradients import GradientsPanel
 from nntui.tui.widgets.help import HelpScreen
 from nntui.tui.widgets.metrics import MetricRow
 
+pytestmark = pytest.mark.slow
+
 
 async def test_the_app_trains_a_tiny_config_to_the_end(tiny_config, wait) -> None:
-    app = NNTuiApp(tiny_config(), task="classification", deterministic=True)
+    app = NNTuiApp(tiny_config(), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the run to end")
-        assert app.state.phase == "finished"
-        assert app.state.epoch == 10
-        assert app.state.results is not None and app.state.results["status"] == "completed"
+        assert app.controller.record.phase is Phase.COMPLETED
+        assert epochs_done(app) == 10
+        assert (
+            app.controller.record.results is not None
+            and app.controller.record.results["status"] == "completed"
+        )
         status = app.query_one("#status-text", FittedLabel).text
         assert "epoch 10/10" in status
         assert static_text(app.query_one("#status-phase", Label)) == "FINISHED"
@@ -55,8 +62,8 @@ async def test_the_gradient_panel_has_one_row_per_layer(tiny_config, wait) -> No
         await wait(pilot, lambda: finished(app), "the run to end")
         await pilot.pause()
         rows = app.query_one(GradientsPanel).rows
-        assert app.runner is not None and app.runner.network is not None
-        assert len(rows) == len(app.runner.network.layers) == 3
+        assert app.controller.runner is not None and app.controller.runner.network is not None
+        assert len(rows) == len(app.controller.runner.network.layers) == 3
         assert [row.name for row in rows] == ["dense_1", "dense_2", "dense_3"]
 
 
@@ -65,8 +72,8 @@ async def test_the_summary_total_is_the_networks_parameter_count(tiny_config, wa
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the run to end")
         await pilot.pause()
-        assert app.runner is not None and app.runner.network is not None
-        count = app.runner.network.parameter_count
+        assert app.controller.runner is not None and app.controller.runner.network is not None
+        count = app.controller.runner.network.parameter_count
         assert count == 8 * 16 + 16 + 16 * 3 + 3
         totals = app.query_one(ArchitecturePanel).totals_text
         assert f"Total params: {count:,}" in totals
@@ -77,7 +84,7 @@ async def test_an_invalid_edit_shows_the_error_and_starts_nothing(tiny_config, w
     app = NNTuiApp(config, deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the first run to end")
-        results_before = app.state.results
+        results_before = app.controller.record.results
         editor = app.query_one(ConfigEditor)
         bad = dump_config(config).replace("batch_size: 32", "batch_size: -4")
         editor.text = bad
@@ -91,9 +98,9 @@ async def test_an_invalid_edit_shows_the_error_and_starts_nothing(tiny_config, w
             next(line for line in bad.splitlines() if "batch_size: -4" in line)
         )
         assert editor.text_area.cursor_location == (bad_row, 0)
-        assert app.runs_started == 1
-        assert app.state.phase == "finished"
-        assert app.state.results is results_before
+        assert app.controller.runs_started == 1
+        assert app.controller.record.phase is Phase.COMPLETED
+        assert app.controller.record.results is results_before
         assert app.config == config
 
 
@@ -105,7 +112,7 @@ async def test_retrain_key_with_an_invalid_edit_starts_nothing(tiny_config, wait
         await pilot.press("r")
         await pilot.pause()
         assert "training.epochs" in static_text(app.query_one("#config-problems", Static))
-        assert app.runs_started == 1
+        assert app.controller.runs_started == 1
         assert app.query_one("#tabs").active == "config-tab"
 
 
@@ -119,36 +126,42 @@ async def test_a_valid_edit_retrains_with_the_new_architecture(tiny_config, wait
         text = text.replace("hidden_activations: [relu]", "hidden_activations: [relu, relu]")
         app.query_one(ConfigEditor).text = text
         await pilot.press("e", "ctrl+r")
-        await wait(pilot, lambda: app.runs_started == 2 and finished(app), "the second run")
+        await wait(
+            pilot, lambda: app.controller.runs_started == 2 and finished(app), "the second run"
+        )
         await pilot.pause()
-        assert app.runner is not None and app.runner.network is not None
-        assert app.runner.network.layer_sizes[1:-1] == [16, 8]
+        assert app.controller.runner is not None and app.controller.runner.network is not None
+        assert list(app.controller.runner.network.layer_sizes[1:-1]) == [16, 8]
         assert len(app.query_one(GradientsPanel).rows) == 3
-        assert app.config["network"]["hidden_layers"] == [16, 8]
+        assert app.config.network.hidden_layers == (16, 8)
         assert app.query_one("#tabs").active == "monitor-tab"
-        count = app.runner.network.parameter_count
+        count = app.controller.runner.network.parameter_count
         assert f"{count:,}" in app.query_one(ArchitecturePanel).totals_text
 
 
 async def test_pause_holds_the_epochs_and_resume_continues(tiny_config, wait, thread_probe) -> None:
     app = NNTuiApp(tiny_config(**{"training.epochs": LONG}), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(pilot, lambda: app.state.epoch >= 2, "a couple of epochs")
+        await wait(pilot, lambda: epochs_done(app) >= 2, "a couple of epochs")
         await pilot.press("p")
-        assert app.state.phase == "paused"
         await wait(pilot, thread_probe.parked, "the training thread to park in the pause")
+        await wait(pilot, lambda: app.controller.record.phase is Phase.PAUSED, "the pause shown")
         # An epoch that ended as the pause was asked for still arrives (the bridge
         # delivers it within a flush period); after that, nothing moves.
-        await wait(pilot, lambda: app.bridge is not None and app.bridge.pending == 0, "a flush")
+        await wait(
+            pilot,
+            lambda: app.controller.bridge is not None and app.controller.bridge.pending == 0,
+            "a flush",
+        )
         await pilot.pause()
-        held = app.state.epoch
+        held = epochs_done(app)
         for _ in range(5):
             await pilot.pause(0.02)
-        assert app.state.epoch == held
-        assert app.state.phase == "paused"
+        assert epochs_done(app) == held
+        assert app.controller.record.phase is Phase.PAUSED
         await pilot.press("space")
-        assert app.state.phase == "running"
-        await wait(pilot, lambda: app.state.epoch > held, "epochs to advance after resume")
+        await wait(pilot, lambda: app.controller.record.phase is Phase.RUNNING, "the resume")
+        await wait(pilot, lambda: epochs_done(app) > held, "epochs to advance after resume")
         app.action_stop()  # (the s key itself: test_stop_ends_the_run_as_stopped)
         await wait(pilot, lambda: finished(app), "the stop")
 
@@ -156,39 +169,44 @@ async def test_pause_holds_the_epochs_and_resume_continues(tiny_config, wait, th
 async def test_stop_ends_the_run_as_stopped(tiny_config, wait) -> None:
     app = NNTuiApp(tiny_config(**{"training.epochs": LONG}), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(pilot, lambda: app.state.epoch >= 1, "the first epoch")
+        await wait(pilot, lambda: epochs_done(app) >= 1, "the first epoch")
         await pilot.press("s")
         await wait(pilot, lambda: finished(app), "the run to stop")
-        assert app.state.phase == "stopped"
-        assert app.state.results is not None
-        assert app.state.results["status"] == "interrupted"
-        assert app.state.results["epochs_completed"] < LONG
+        assert app.controller.record.phase is Phase.INTERRUPTED
+        assert app.controller.record.results is not None
+        assert app.controller.record.results["status"] == "interrupted"
+        assert app.controller.record.results["epochs_completed"] < LONG
         assert static_text(app.query_one("#status-phase", Label)) == "STOPPED"
 
 
 async def test_switching_task_trains_regression_and_shows_r2(tiny_config, wait) -> None:
-    app = NNTuiApp(tiny_config(), task="classification", deterministic=True)
+    app = NNTuiApp(tiny_config(), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the classification run")
         await pilot.press("t")
-        await wait(pilot, lambda: app.runs_started == 2 and finished(app), "the regression run")
+        await wait(
+            pilot, lambda: app.controller.runs_started == 2 and finished(app), "the regression run"
+        )
         await pilot.pause()
-        assert app.task_name == "regression"
-        assert app.state.phase == "finished"
-        assert app.state.results is not None and app.state.results["task"] == "regression"
+        assert app.config.task == "regression"
+        assert app.controller.record.phase is Phase.COMPLETED
+        assert (
+            app.controller.record.results is not None
+            and app.controller.record.results["task"] == "regression"
+        )
         headings = [row.query_one(FittedLabel).text for row in app.query(MetricRow)]
         assert headings[2].startswith("train R²") and headings[3].startswith("val R²")
-        assert app.state.metric("val_score").current is not None
+        assert app.controller.record.final_metric("val_r2") is not None
         assert "regression" in app.query_one("#status-text", FittedLabel).text
 
 
 async def test_quitting_mid_run_stops_the_thread(tiny_config, wait, thread_probe) -> None:
     app = NNTuiApp(tiny_config(**{"training.epochs": LONG}))
     async with app.run_test(size=SIZE) as pilot:
-        await wait(pilot, lambda: app.state.epoch >= 1, "the first epoch")
+        await wait(pilot, lambda: epochs_done(app) >= 1, "the first epoch")
         await pilot.press("q")
-    assert app.control is not None and app.control.stop_requested
-    assert app.worker is not None and app.worker.is_finished
+    assert app.controller.control is not None and app.controller.control.stop_requested
+    assert app.controller.worker is not None and app.controller.worker.is_finished
     assert thread_probe.busy() == []
     assert app.return_code == 0
 
@@ -200,16 +218,16 @@ def test_quitting_mid_run_leaves_no_live_thread(tiny_config) -> None:
     seen_epochs: list[int] = []
 
     async def quit_mid_run(pilot) -> None:
-        while app.state.epoch < 2:
+        while epochs_done(app) < 2:
             await pilot.pause(0.01)
-        seen_epochs.append(app.state.epoch)
+        seen_epochs.append(epochs_done(app))
         await pilot.press("q")
 
     app.run(headless=True, size=SIZE, auto_pilot=quit_mid_run)
     leftover = [t.name for t in set(threading.enumerate()) - before if t.is_alive()]
     assert leftover == []
-    assert seen_epochs and app.runner is not None
-    assert app.runner.status == "interrupted"
+    assert seen_epochs and app.controller.runner is not None
+    assert app.controller.runner.status == "interrupted"
     assert app.return_code == 0
 
 
@@ -224,11 +242,11 @@ async def test_typing_in_the_editor_types_letters_instead_of_running_keys(
         editor.text_area.cursor_location = (0, 0)
         await pilot.press("q", "s", "t", "p", "r")
         assert editor.text.startswith("qstpr")
-        assert app.is_running and app.runs_started == 1
-        assert app.task_name == "classification"
+        assert app.is_running and app.controller.runs_started == 1
+        assert app.config.task == "classification"
         await pilot.press("escape", "t")  # keys work again once the editor is left
-        await wait(pilot, lambda: app.runs_started == 2, "the task switch")
-        assert app.task_name == "regression"
+        await wait(pilot, lambda: app.controller.runs_started == 2, "the task switch")
+        assert app.config.task == "regression"
 
 
 async def test_save_writes_the_edited_config_atomically_to_its_file(
@@ -246,9 +264,9 @@ async def test_save_writes_the_edited_config_atomically_to_its_file(
         saved = yaml.safe_load(path.read_text())
         assert saved["training"]["epochs"] == 7
         assert sorted(p.name for p in tmp_path.iterdir()) == ["my-config.yaml"]  # no temp file left
-        messages = [n.message for n in app._notifications]
+        messages = [n for n in notes(app)]
         assert any(str(path) in message for message in messages)
-        assert app.runs_started == 0  # saving never starts or touches a run
+        assert app.controller.runs_started == 0  # saving never starts or touches a run
 
 
 async def test_the_packaged_default_saves_to_the_working_folder(
@@ -276,7 +294,7 @@ async def test_an_invalid_edit_cannot_be_saved(tmp_path: Path, tiny_config) -> N
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "training.learning_rate" in static_text(app.query_one("#config-problems", Static))
-        assert any("Not saved" in n.message for n in app._notifications)
+        assert any("Not saved" in n for n in notes(app))
     assert path.read_text() == original
 
 
@@ -287,7 +305,7 @@ async def test_a_diverging_run_shows_the_reason_not_a_crash(tiny_config, wait) -
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the run to end")
         await pilot.pause()
-        assert app.state.phase == "diverged"
+        assert app.controller.record.phase is Phase.DIVERGED
         reason = app.query_one("#status-reason", FittedLabel).text
         assert reason.startswith("diverged at epoch")
         assert app.query_one("#status-reason").display
@@ -337,8 +355,10 @@ async def test_the_command_palette_runs_an_action(tiny_config, wait) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the first run")
         await pilot.press("ctrl+p", *"switch ta", "enter")
-        await wait(pilot, lambda: app.runs_started == 2 and finished(app), "the switched run")
-        assert app.task_name == "regression"
+        await wait(
+            pilot, lambda: app.controller.runs_started == 2 and finished(app), "the switched run"
+        )
+        assert app.config.task == "regression"
 
 
 async def test_a_crash_outside_the_runners_events_shows_as_failed(
@@ -347,17 +367,17 @@ async def test_a_crash_outside_the_runners_events_shows_as_failed(
     def crash(self) -> dict:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("nntui.tui.app.NetworkRunner.run", crash)
+    monkeypatch.setattr("nntui.tui.controller.NetworkRunner.run", crash)
     app = NNTuiApp(tiny_config(), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the failure to show")
-        assert app.state.phase == "failed"
-        assert app.state.reason == "training crashed: RuntimeError: boom"
+        assert app.controller.record.phase is Phase.ERROR
+        assert app.controller.record.reason == "training crashed: RuntimeError: boom"
         assert app.is_running  # the app itself keeps going
 
 
-def _loaded(config: dict, path: Path | None = None) -> LoadedConfig:
-    return LoadedConfig(data=config, path=path, source=str(path or "default config"))
+def _loaded(config, path: Path | None = None) -> LoadedConfig:
+    return LoadedConfig(config, path, dump_config(config), str(path or "default config"))
 
 
 def test_run_app_logs_to_the_configured_file_and_returns_0(
@@ -377,7 +397,7 @@ def test_run_app_logs_to_the_configured_file_and_returns_0(
 
     monkeypatch.setattr(NNTuiApp, "run", run_headless)
     try:
-        assert run_app(_loaded(config), task="classification") == 0
+        assert run_app(_loaded(config)) == 0
     finally:
         close_logging()
     assert "run completed" in log_file.read_text()
@@ -387,7 +407,7 @@ def test_run_app_reports_a_log_file_it_cannot_open(tmp_path, tiny_config, capsys
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     config = tiny_config(**{"logging.file": str(blocker / "app.log")})
-    assert run_app(_loaded(config), task="classification") == 2
+    assert run_app(_loaded(config)) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: logging.file:")
     assert "Traceback" not in err

@@ -10,9 +10,24 @@ import numpy as np
 
 from nntui.training.boundary import BoundaryComputed
 from nntui.training.control import RunControl
-from nntui.training.events import RunFailed, RunFinished
+from nntui.training.events import EpochEnded, RunFailed, RunFinished, RunPaused
 from nntui.tui.bridge import EventBridge
-from nntui.tui.messages import BoundaryReady, EpochsEnded, RunEnded, RunStartedMessage
+from nntui.tui.messages import BoundaryReady, RunEventsPosted
+
+
+def epochs_in(posted: list) -> list[int]:
+    """The epoch numbers posted, in order."""
+    return [
+        event.epoch
+        for message in posted
+        if isinstance(message, RunEventsPosted)
+        for event in message.events
+        if isinstance(event, EpochEnded)
+    ]
+
+
+def kinds_in(message: RunEventsPosted) -> list[str]:
+    return [type(event).__name__ for event in message.events]
 
 
 class FakeClock:
@@ -25,51 +40,49 @@ class FakeClock:
         return self.now
 
 
-def test_fast_epochs_are_batched_to_the_rate_limit(make_started, make_epoch) -> None:
+def test_fast_epochs_are_batched_to_the_rate_limit(started, make_epoch) -> None:
     posted: list = []
     clock = FakeClock()
     bridge = EventBridge(
         posted.append, run_id=7, max_posts_per_second=10, show_timeout=0, clock=clock
     )
-    bridge(make_started())
+    bridge(started)
     for epoch in range(1, 1001):  # 1000 epochs in one simulated second
         clock.now = epoch / 1000
-        bridge(make_epoch(epoch, epochs=1000))
-    epoch_posts = [m for m in posted if isinstance(m, EpochsEnded)]
-    assert len(epoch_posts) <= 11  # ~10 per second, never one per epoch
-    delivered = [e.epoch for m in epoch_posts for e in m.epochs]
+        bridge(make_epoch(epoch))
+    assert len(posted) <= 12  # RunStarted, then ~10 per second, never one per epoch
+    delivered = epochs_in(posted)
     assert bridge.pending + len(delivered) == 1000
     assert delivered == sorted(delivered)
     assert all(m.run_id == 7 for m in posted)
 
 
-def test_the_final_epochs_are_flushed_before_the_run_ends(make_started, make_epoch) -> None:
+def test_the_final_epochs_are_flushed_before_the_run_ends(started, make_epoch) -> None:
     posted: list = []
     clock = FakeClock()
     bridge = EventBridge(
         posted.append, run_id=1, max_posts_per_second=15, show_timeout=0, clock=clock
     )
-    bridge(make_started())
+    bridge(started)
     for epoch in range(1, 51):  # all within one throttle interval after the first
-        bridge(make_epoch(epoch, epochs=50))
-    bridge(RunFinished(results={"status": "completed"}))
-    assert isinstance(posted[0], RunStartedMessage)
-    assert isinstance(posted[-1], RunEnded)
-    epochs = [e.epoch for m in posted if isinstance(m, EpochsEnded) for e in m.epochs]
-    assert epochs == list(range(1, 51))
+        bridge(make_epoch(epoch))
+    bridge(RunFinished(status="completed", stop_message="completed 50 epochs", results={}))
+    assert kinds_in(posted[0]) == ["RunStarted"]
+    assert kinds_in(posted[-1])[-1] == "RunFinished"
+    assert epochs_in(posted) == list(range(1, 51))
     assert bridge.pending == 0
 
 
-def test_a_failure_is_delivered_after_the_epochs_before_it(make_started, make_epoch) -> None:
+def test_a_failure_is_delivered_after_the_epochs_before_it(started, make_epoch) -> None:
     posted: list = []
     bridge = EventBridge(posted.append, run_id=1, show_timeout=0, clock=FakeClock())
-    bridge(make_started())
+    bridge(started)
     bridge(make_epoch(1))
     bridge(make_epoch(2))
-    bridge(RunFailed(reason="diverged at epoch 3: loss is nan"))
-    kinds = [type(m).__name__ for m in posted]
-    assert kinds == ["RunStartedMessage", "EpochsEnded", "EpochsEnded", "RunEnded"]
-    assert posted[-1].event.reason.startswith("diverged at epoch 3")
+    bridge(RunFailed(status="diverged", reason="diverged at epoch 3: loss is nan", results=None))
+    kinds = [kind for message in posted for kind in kinds_in(message)]
+    assert kinds == ["RunStarted", "EpochEnded", "EpochEnded", "RunFailed"]
+    assert posted[-1].events[-1].reason.startswith("diverged at epoch 3")
 
 
 def test_flush_if_due_respects_the_rate_and_flush_does_not(make_epoch) -> None:
@@ -86,7 +99,7 @@ def test_flush_if_due_respects_the_rate_and_flush_does_not(make_epoch) -> None:
     bridge(make_epoch(3))
     assert bridge.flush() is True
     assert bridge.flush() is False
-    assert [e.epoch for m in posted for e in m.epochs] == [1, 2, 3]
+    assert epochs_in(posted) == [1, 2, 3]
 
 
 def test_concurrent_flushes_deliver_every_epoch_once_in_order(make_epoch) -> None:
@@ -96,7 +109,7 @@ def test_concurrent_flushes_deliver_every_epoch_once_in_order(make_epoch) -> Non
 
     def produce() -> None:
         for epoch in range(1, 2001):
-            bridge(make_epoch(epoch, epochs=2000))
+            bridge(make_epoch(epoch))
         done.set()
 
     thread = threading.Thread(target=produce)
@@ -105,8 +118,7 @@ def test_concurrent_flushes_deliver_every_epoch_once_in_order(make_epoch) -> Non
         bridge.flush_if_due()
     thread.join(timeout=10)
     bridge.flush()
-    epochs = [e.epoch for m in posted for e in m.epochs]
-    assert epochs == list(range(1, 2001))
+    assert epochs_in(posted) == list(range(1, 2001))
 
 
 def _waiting_in_bridge(thread: threading.Thread) -> bool:
@@ -118,13 +130,13 @@ def _waiting_in_bridge(thread: threading.Thread) -> bool:
     return "wait" in names and "__call__" in names
 
 
-def test_run_started_waits_until_the_network_is_shown(make_started, make_epoch) -> None:
+def test_run_started_waits_until_the_network_is_shown(started, make_epoch) -> None:
     posted: list = []
     bridge = EventBridge(posted.append, run_id=1, show_timeout=30)
     returned = threading.Event()
 
     def runner() -> None:
-        bridge(make_started())
+        bridge(started)
         returned.set()
 
     thread = threading.Thread(target=runner)
@@ -133,16 +145,16 @@ def test_run_started_waits_until_the_network_is_shown(make_started, make_epoch) 
     while not _waiting_in_bridge(thread):
         assert not returned.is_set(), "RunStarted returned before the network was shown"
         assert time.monotonic() < deadline, "the training thread never waited"
-    assert isinstance(posted[0], RunStartedMessage)  # posted first, then waits
+    assert kinds_in(posted[0]) == ["RunStarted"]  # posted first, then waits
     bridge.network_shown()
     assert returned.wait(timeout=10)
     thread.join(timeout=10)
 
 
-def test_the_wait_for_the_screen_is_bounded(make_started) -> None:
+def test_the_wait_for_the_screen_is_bounded(started) -> None:
     bridge = EventBridge(lambda message: None, run_id=1, show_timeout=0.01)
     done = threading.Event()
-    thread = threading.Thread(target=lambda: (bridge(make_started()), done.set()))
+    thread = threading.Thread(target=lambda: (bridge(started), done.set()))
     thread.start()
     assert done.wait(
         timeout=10
@@ -164,20 +176,18 @@ def _grid(epoch: int) -> BoundaryComputed:
     )
 
 
-def test_a_boundary_grid_is_posted_at_once_after_the_epochs_before_it(
-    make_started, make_epoch
-) -> None:
+def test_a_boundary_grid_is_posted_at_once_after_the_epochs_before_it(started, make_epoch) -> None:
     posted: list = []
     clock = FakeClock()
     bridge = EventBridge(posted.append, run_id=3, show_timeout=0, clock=clock)
-    bridge(make_started())
+    bridge(started)
     bridge(make_epoch(1))  # posted: the first epoch is always due
     bridge(make_epoch(2))  # buffered: within the interval
     bridge(_grid(2))
 
     kinds = [type(message) for message in posted]
-    assert kinds == [RunStartedMessage, EpochsEnded, EpochsEnded, BoundaryReady]
-    assert [e.epoch for e in posted[2].epochs] == [2]
+    assert kinds == [RunEventsPosted, RunEventsPosted, RunEventsPosted, BoundaryReady]
+    assert [e.epoch for e in posted[2].events] == [2]
     assert posted[-1].event.epoch == 2 and posted[-1].run_id == 3
 
 
@@ -186,20 +196,32 @@ def test_a_newer_grid_replaces_a_queued_one_of_the_same_run_only() -> None:
     other_run = BoundaryReady(2, _grid(3))
     assert older.can_replace(newer)
     assert not older.can_replace(other_run)
-    assert not older.can_replace(EpochsEnded(1, ()))
+    assert not older.can_replace(RunEventsPosted(1, ()))
 
 
-def test_epochs_of_a_paused_run_are_posted_at_once(make_started, make_epoch) -> None:
+def test_epochs_of_a_paused_run_are_posted_at_once(started, make_epoch) -> None:
     posted: list = []
     control = RunControl()
     bridge = EventBridge(
         posted.append, run_id=1, show_timeout=0, clock=FakeClock(), control=control
     )
-    bridge(make_started())
+    bridge(started)
     bridge(make_epoch(1))
     bridge(make_epoch(2))  # running, within the interval: held back
     assert bridge.pending == 1
-    control.pause()  # e.g. a step just ended
+    control.pause()  # e.g. a step just ended: the training thread holds
+    control.drain()
     bridge(make_epoch(3))
     assert bridge.pending == 0
-    assert [e.epoch for m in posted if isinstance(m, EpochsEnded) for e in m.epochs] == [1, 2, 3]
+    assert epochs_in(posted) == [1, 2, 3]
+
+
+def test_a_pause_is_posted_at_once_after_the_epochs_before_it(started, make_epoch) -> None:
+    posted: list = []
+    bridge = EventBridge(posted.append, run_id=1, show_timeout=0, clock=FakeClock())
+    bridge(started)
+    bridge(make_epoch(1))
+    bridge(make_epoch(2))  # held back
+    bridge(RunPaused(epoch=2))
+    assert bridge.pending == 0
+    assert kinds_in(posted[-1]) == ["EpochEnded", "RunPaused"]

@@ -1,4 +1,4 @@
-"""Per-layer diagnostics: from the epoch's extras through the state to the gradient panel."""
+"""Per-layer diagnostics: from the epoch's layer stats through the record to the gradient panel."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from rich.color import Color
 from rich.console import Console
 from rich.style import Style
 
-from nntui.tui.run_state import RunState, fraction_health, ratio_health
+from nntui.training.events import LayerStats
+from nntui.training.record import RunRecord
+from nntui.tui.summaries import fraction_health, gradient_summaries, ratio_health
 from nntui.tui.widgets.gradients import (
     Columns,
     GradientRows,
@@ -19,15 +21,16 @@ from nntui.tui.widgets.gradients import (
     header_text,
 )
 
-DIAGNOSTICS = {
-    "update_ratios": [-3.04, -5.2],
-    "weight_norms": [4.5213, 1234.5],
-    "diagnostics": [
-        {"weight_norm": 4.5213, "dead_fraction": 0.125, "saturated_fraction": None},
-        {"weight_norm": 1234.5, "dead_fraction": None, "saturated_fraction": 0.8},
-    ],
-    "learning_rate": 0.005,
-}
+
+def diagnosed(started, make_epoch) -> RunRecord:
+    """A record of one epoch whose first two layers have these diagnostics."""
+    stats = (
+        LayerStats("dense_1", 0.1, -3.04, 4.5213, 0.125, None),
+        LayerStats("dense_2", 0.2, -5.2, 1234.5, None, 0.8),
+        LayerStats("dense_3", 0.3, None, 2.0, None, None),
+    )
+    record = RunRecord().apply(started)
+    return record.apply(make_epoch(1, layers=stats, learning_rate=0.005))
 
 
 def rendered(rows, width: int) -> list[str]:
@@ -57,19 +60,17 @@ def test_health_thresholds_flag_ratios_far_from_minus_three_and_mostly_dead_laye
     assert [fraction_health(v) for v in (0.1, 0.5, 0.51, None)] == ["ok", "ok", "high", "ok"]
 
 
-def test_the_state_gives_each_layer_its_diagnostics_and_the_epochs_rate(
-    make_started, make_epoch
+def test_the_record_gives_each_layer_its_diagnostics_and_the_epochs_rate(
+    started, make_epoch
 ) -> None:
-    state = RunState("classification")
-    state.start(make_started())
-    assert state.learning_rate == 0.05  # the configured rate before any epoch
-    state.add_epochs([make_epoch(1, extras=DIAGNOSTICS)])
+    assert RunRecord().apply(started).learning_rate == 0.01  # configured, before any epoch
+    record = diagnosed(started, make_epoch)
 
-    first, second = state.gradients()
+    first, second, _ = gradient_summaries(record)
     assert (first.update_ratio, first.weight_norm) == (-3.04, 4.5213)
     assert (first.dead_fraction, first.saturated_fraction) == (0.125, None)
     assert (second.ratio_health, second.saturated_health) == ("low", "high")
-    assert state.learning_rate == 0.005
+    assert record.learning_rate == 0.005
 
 
 def test_columns_drop_the_sparkline_then_the_weight_norm_as_the_panel_narrows() -> None:
@@ -88,19 +89,15 @@ def test_values_are_formatted_short_with_a_dash_where_not_applicable() -> None:
     assert format_fraction(0.125) == "12%" and format_fraction(None) == "–"
 
 
-def test_the_panel_rows_show_every_diagnostic_beside_the_gradient_norm(
-    make_started, make_epoch
-) -> None:
-    state = RunState("classification")
-    state.start(make_started())
-    state.add_epochs([make_epoch(1, extras=DIAGNOSTICS)])
+def test_the_panel_rows_show_every_diagnostic_beside_the_gradient_norm(started, make_epoch) -> None:
+    rows = gradient_summaries(diagnosed(started, make_epoch))
 
-    lines = rendered(state.gradients(), width=56)
+    lines = rendered(rows, width=56)
 
     assert lines[0].split() == ["layer", "‖∇‖", "trend", "‖∇‖", "Δ/W", "‖W‖", "dead", "sat"]
     first = lines[1].split()
     assert first[0] == "dense_1"
     assert first[-4:] == ["-3.0", "4.52", "12%", "–"]
     assert lines[2].split()[-4:] == ["-5.2", "1.2e+03", "–", "80%"]
-    narrow = rendered(state.gradients(), width=38)
+    narrow = rendered(rows, width=38)
     assert narrow[1].split() == ["dense_1", "1.00e-01", "-3.0", "12%", "–"]

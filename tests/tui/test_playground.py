@@ -8,13 +8,15 @@ import threading
 from pathlib import Path
 
 import numpy as np
+import pytest
 from textual.widgets import Static
-from tui_helpers import LONG, SIZE, finished, static_text
+from tui_helpers import LONG, SIZE, epochs_done, finished, notes, static_text
 
 import nntui.training.boundary as boundary_module
 from nntui.config import dump_config
 from nntui.nn.network import NeuralNetwork
 from nntui.training.boundary import grid_points
+from nntui.training.record import Phase
 from nntui.tui.app import NNTuiApp
 from nntui.tui.widgets.boundary_panel import BoundaryPanel
 from nntui.tui.widgets.config_editor import ConfigEditor
@@ -26,9 +28,7 @@ from nntui.tui.widgets.metrics import MetricRow
 from nntui.tui.widgets.runs import RunsTable
 from nntui.tui.widgets.too_small import TooSmallNotice
 
-
-def notes(app: NNTuiApp) -> list[str]:
-    return [notification.message for notification in app._notifications]
+pytestmark = pytest.mark.slow
 
 
 def final_grid_fits(app: NNTuiApp) -> bool:
@@ -53,9 +53,9 @@ async def test_a_2_input_net_gets_the_boundary_panel_with_the_networks_grid(
         assert grid is not None and grid.final and grid.epoch == 30
         assert panel.display and panel.region.area > 0
         assert panel.boundary.has_grid
-        assert app.runner is not None
+        assert app.controller.runner is not None
         points = grid_points(grid.extent, grid.rows, grid.cols)
-        expected = app.runner.predict(points).reshape(grid.values.shape)
+        expected = app.controller.runner.predict(points).reshape(grid.values.shape)
         np.testing.assert_allclose(grid.values, expected, atol=1e-12)
         legend = panel.query_one(FittedLabel).text
         assert "class_0" in legend and "epoch 30" in legend
@@ -78,7 +78,7 @@ async def test_other_networks_have_no_boundary_panel_and_no_grids(tiny_config, w
         panel = app.query_one(BoundaryPanel)
         assert not panel.display
         assert panel.grid_event is None
-        assert app.boundary_request.shape() is None
+        assert app.controller.boundary_request.shape() is None
 
 
 async def test_the_boundary_is_redrawn_live_from_grids_made_in_the_training_thread(
@@ -120,7 +120,7 @@ async def test_a_regression_source_applied_in_the_editor_switches_task_and_colou
         )
         await pilot.press("e", "ctrl+r", "escape")
         await wait(pilot, lambda: final_grid_fits(app), "the regression run's final grid")
-        assert app.task_name == "regression"
+        assert app.config.task == "regression"
         assert any("Task: regression" in note for note in notes(app))
         grid = app.query_one(BoundaryPanel).grid_event
         assert grid.kind == "regression" and grid.values.shape == (grid.rows, grid.cols)
@@ -135,25 +135,29 @@ async def test_the_step_key_trains_exactly_one_epoch_and_every_panel_shows_it(
 ) -> None:
     app = NNTuiApp(planar_config(**{"training.epochs": LONG}), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(pilot, lambda: app.state.epoch >= 2, "a couple of epochs")
+        await wait(pilot, lambda: epochs_done(app) >= 2, "a couple of epochs")
         await pilot.press("p")
         await wait(pilot, thread_probe.parked, "the training thread to park in the pause")
-        await wait(pilot, lambda: app.bridge is not None and app.bridge.pending == 0, "a flush")
+        await wait(
+            pilot,
+            lambda: app.controller.bridge is not None and app.controller.bridge.pending == 0,
+            "a flush",
+        )
         await pilot.pause()
-        held = app.state.epoch
+        held = epochs_done(app)
 
         await pilot.press("n")
         await wait(
             pilot,
-            lambda: app.state.epoch == held + 1 and app.state.phase == "paused",
+            lambda: epochs_done(app) == held + 1 and app.controller.record.phase is Phase.PAUSED,
             "one more epoch, then the pause again",
         )
         await wait(pilot, thread_probe.parked, "the thread to park again")
         for _ in range(5):
             await pilot.pause(0.02)
 
-        assert app.state.epoch == held + 1
-        assert app.record is not None and app.record.epochs_done == held + 1
+        assert epochs_done(app) == held + 1
+        assert app.controller.record is not None and app.controller.record.epochs_done == held + 1
         sparkline = app.query(MetricRow).first().query_one("Sparkline")
         assert len(sparkline.data) == held + 1
         boundary = app.query_one(BoundaryPanel)
@@ -167,7 +171,7 @@ async def test_step_without_a_paused_run_explains_instead(tiny_config) -> None:
     app = NNTuiApp(tiny_config(), autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("n")
-        assert app.runs_started == 0
+        assert app.controller.runs_started == 0
         assert any("No run in progress" in note for note in notes(app))
 
 
@@ -186,7 +190,9 @@ async def test_a_retrain_adds_a_run_to_the_table_curves_and_exports(
             "learning_rate: 0.05", "learning_rate: 0.1"
         )
         await pilot.press("e", "ctrl+r", "escape")
-        await wait(pilot, lambda: app.runs_started == 2 and finished(app), "the second run")
+        await wait(
+            pilot, lambda: app.controller.runs_started == 2 and finished(app), "the second run"
+        )
 
         # Runs: one row per run, the changed key, the selected run exported.
         await pilot.press("3")
@@ -236,26 +242,26 @@ async def test_save_model_writes_a_loadable_file_during_and_after_a_run(
     path = tmp_path / "nntui-run-1-model.npz"
     app = NNTuiApp(planar_config(**{"training.epochs": LONG}), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
-        await wait(pilot, lambda: app.state.epoch >= 1, "the first epoch")
+        await wait(pilot, lambda: epochs_done(app) >= 1, "the first epoch")
         app.action_save_model()  # while training: saved between two epochs, by the trainer
         await wait(pilot, lambda: any("Saved the model" in n for n in notes(app)), "the save")
         assert NeuralNetwork.load(path).layer_sizes == [2, 12, 12, 3]
         path.unlink()
         app.action_toggle_pause()
-        await wait(pilot, lambda: app.runner.is_parked, "the run to park in the pause")
-        app.action_save_model()  # while paused: saved at once, the run held still
-        assert path.is_file()
+        await wait(pilot, lambda: app.controller.record.phase is Phase.PAUSED, "the pause")
+        app.action_save_model()  # while paused: saved by the parked trainer, the run held still
+        await wait(pilot, path.is_file, "the save while paused")
         path.unlink()
         app.action_stop()
         await wait(pilot, lambda: finished(app), "the stop")
         await pilot.press("w")  # after the run: saved at once
-        assert path.is_file()
+        await wait(pilot, path.is_file, "the save after the run")
     loaded = NeuralNetwork.load(path)
     assert loaded.metadata["data_source"] == "spiral"
-    assert app.runner is not None
+    assert app.controller.runner is not None
     x = np.array([[0.1, -0.2], [0.5, 0.5]])
     np.testing.assert_array_equal(
-        loaded.predict(app.runner.data.normalize(x)), app.runner.predict(x)
+        loaded.predict(app.controller.runner.data.normalize(x)), app.controller.runner.predict(x)
     )
 
 
@@ -274,7 +280,7 @@ async def test_save_model_of_a_diverged_run_says_why(
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the run to end")
         await pilot.press("w")
-        assert app.state.phase == "diverged"
+        assert app.controller.record.phase is Phase.DIVERGED
         assert any("Model not saved" in n and "diverged" in n for n in notes(app))
     assert list(tmp_path.glob("*.npz")) == []
 
@@ -290,8 +296,8 @@ async def test_the_status_shows_the_rate_and_why_early_stopping_stopped(tiny_con
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the run to end")
         await pilot.pause()
-        assert app.state.results is not None
-        assert app.state.results["status"] == "early_stopped"
+        assert app.controller.record.results is not None
+        assert app.controller.record.results["status"] == "early_stopped"
         assert "lr 0.05" in app.query_one("#status-text", FittedLabel).text
         reason = app.query_one("#status-reason", FittedLabel)
         assert reason.display and reason.text.startswith("early stopping: val_loss")
@@ -324,7 +330,7 @@ async def test_switching_task_on_a_classification_only_source_explains_instead(
     app = NNTuiApp(planar_config(), autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
-        assert app.task_name == "classification" and app.runs_started == 0
+        assert app.config.task == "classification" and app.controller.runs_started == 0
         assert any("Cannot switch to regression" in note for note in notes(app))
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 from pathlib import Path
 
+from event_streams import diverged_run_events, finished_run_events, live_run_events
+from factories import make_config
 from rich.text import Text
 
-from nntui.training.events import RunFailed, RunFinished
+from nntui.training.record import fold
 from nntui.tui.run_export import export_run, history_csv
 from nntui.tui.run_history import ConfigChange, RunHistory, config_diff, flatten_config
 from nntui.tui.widgets.runs import COLUMNS, changes_text, optimizer_text, run_cells, run_summary
@@ -67,127 +68,128 @@ def test_config_diff_puts_a_task_switch_first_and_is_empty_for_equal_configs() -
     assert switched == [ConfigChange("task", "classification", "regression")]
 
 
-def test_each_new_run_records_what_changed_from_the_one_before(make_epoch) -> None:
+def test_each_new_run_records_what_changed_from_the_one_before() -> None:
     runs = RunHistory()
-    first = runs.new_run("classification", CONFIG)
-    second = runs.new_run("classification", with_changes(training__batch_size=64))
-
-    assert (first.number, second.number, len(runs)) == (1, 2, 2)
-    assert first.changes == []
-    assert [str(change) for change in second.changes] == ["training.batch_size: 32 → 64"]
+    first = runs.new_run(make_config({"training.epochs": 5}))
+    second = runs.new_run(make_config({"training.epochs": 9, "training.learning_rate": 0.1}))
+    third = runs.new_run(make_config({"training.epochs": 9, "training.learning_rate": 0.1}))
+    assert (first.number, second.number, third.number) == (1, 2, 3)
+    assert runs.changes(first) == []
+    assert [str(change) for change in runs.changes(second)] == [
+        "training.epochs: 5 → 9",
+        "training.learning_rate: 0.01 → 0.1",
+    ]
+    assert runs.changes(third) == []
+    assert changes_text(third, runs.changes(third)) == "same config"
     assert runs.previous(second) is first and runs.previous(first) is None
-    assert runs.get(2) is second and runs.get(3) is None
-    # The record keeps its own copy: editing the config later does not rewrite history.
-    assert second.config["training"]["batch_size"] == 64
+    assert runs.get(3) is third and runs.latest is third and len(runs) == 3
 
 
-def test_a_record_keeps_one_value_per_epoch_under_keras_keys(make_epoch) -> None:
-    record = RunHistory().new_run("classification", CONFIG)
-    record.add_epochs(
-        [
-            make_epoch(1, extras={"learning_rate": 0.05}),
-            make_epoch(2, val_loss=float("nan"), extras={"learning_rate": 0.05}),
-        ]
-    )
-
-    assert record.epochs_done == 2
-    assert record.history["loss"] == [1.0, 0.5]
-    assert record.history["val_loss"] == [1.1, None]
-    assert record.history["learning_rate"] == [0.05, 0.05]
-    assert record.final_metric("val_loss") == 1.1
-    assert record.series("val_loss") == [1.1]
-
-
-def test_finishing_takes_the_results_history_status_and_test_metrics(make_epoch) -> None:
-    record = RunHistory().new_run("classification", CONFIG)
-    record.add_epochs([make_epoch(1)])
-    results = {
-        "status": "early_stopped",
-        "stop_message": "early stopping: val_loss did not improve",
-        "history": {"loss": [0.9, 0.8], "val_loss": [1.0, 0.95], "accuracy": [0.5, 0.6]},
-        "test": {"loss": 0.95, "accuracy": 0.61},
-    }
-
-    record.finish(RunFinished(results=results))
-
-    assert record.status == "early_stopped" and record.status_text == "early stopped"
-    assert record.epochs_done == 2
-    assert record.test_metric("accuracy") == 0.61
-    assert not record.is_live
+def test_a_task_switch_is_the_first_change() -> None:
+    runs = RunHistory()
+    runs.new_run(make_config(task="classification"))
+    second = runs.new_run(make_config(task="regression"))
+    assert runs.changes(second)[0] == ConfigChange("task", "classification", "regression")
 
 
 def test_a_failed_run_keeps_its_reason() -> None:
-    record = RunHistory().new_run("classification", CONFIG)
-    record.finish(RunFailed(reason="diverged at epoch 3: loss is nan", status="diverged"))
-    assert record.status == "diverged"
-    assert "diverged at epoch 3" in run_summary(record)
-
-
-def test_export_writes_csv_and_json_with_one_row_per_epoch(tmp_path: Path, make_epoch) -> None:
     runs = RunHistory()
-    runs.new_run("classification", CONFIG)
-    record = runs.new_run("classification", with_changes(training__learning_rate=0.1))
-    record.add_epochs(
-        make_epoch(epoch, val_loss=None if epoch == 2 else 0.5) for epoch in (1, 2, 3)
-    )
+    events = diverged_run_events(diverged_at=3)
+    record = fold(events, runs.new_run(events[0].config))
+    assert record.phase.label == "diverged"
+    assert "diverged at epoch 3" in run_summary(record, runs.changes(record))
 
-    csv_path, json_path = export_run(record, tmp_path)
+
+def test_export_writes_csv_and_json_with_one_row_per_epoch(tmp_path: Path) -> None:
+    runs = RunHistory()
+    events = finished_run_events(epochs=3)
+    runs.new_run(make_config({"training.learning_rate": 0.05}))
+    record = fold(events, runs.new_run(events[0].config))
+    record.history["val_loss"][1] = None  # a value that was not measured
+
+    csv_path, json_path = export_run(record, runs.changes(record), tmp_path)
 
     assert (csv_path.name, json_path.name) == ("nntui-run-2.csv", "nntui-run-2.json")
     rows = list(csv.DictReader(csv_path.read_text().splitlines()))
     assert [row["epoch"] for row in rows] == ["1", "2", "3"]
     assert rows[1]["val_loss"] == ""  # missing, not "None" or "nan"
-    assert float(rows[2]["loss"]) == 1.0 / 3
+    assert float(rows[2]["loss"]) == record.history["loss"][2]
     assert list(rows[0])[:3] == ["epoch", "loss", "accuracy"]
     document = json.loads(json_path.read_text())
     assert document["run"] == 2
+    assert document["schema_version"] == 2 and document["status"] == "completed"
     assert len(document["history"]["loss"]) == 3
-    assert document["history"]["val_loss"][1] is None
-    assert document["changes"] == [{"key": "training.learning_rate", "old": 0.05, "new": 0.1}]
+    assert {"key": "training.learning_rate", "old": 0.05, "new": 0.01} in document["changes"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["nntui-run-2.csv", "nntui-run-2.json"]
 
 
-def test_export_json_has_no_nan_even_from_a_diverged_results_history(tmp_path: Path) -> None:
-    record = RunHistory().new_run("classification", CONFIG)
-    results = {"status": "diverged", "history": {"loss": [1.0, math.nan]}, "test": None}
-    record.finish(RunFailed(reason="diverged", status="diverged", results=results))
+def test_the_export_is_the_headless_results_document(tmp_path: Path) -> None:
+    events = finished_run_events(epochs=4)
+    record = fold(events, RunHistory().new_run(events[0].config))
 
-    _, json_path = export_run(record, tmp_path)
+    _, json_path = export_run(record, [], tmp_path)
+
+    document = json.loads(json_path.read_text())
+    assert {key: document[key] for key in record.results} == json.loads(json.dumps(record.results))
+
+
+def test_a_live_run_is_exported_as_it_stands(tmp_path: Path) -> None:
+    events = live_run_events(epochs=30, done=4)
+    record = fold(events, RunHistory().new_run(events[0].config))
+
+    _, json_path = export_run(record, [], tmp_path)
+
+    document = json.loads(json_path.read_text())
+    assert document["epochs_completed"] == 4
+    assert document["stop_message"].startswith("exported while running, after epoch 4 of 30")
+
+
+def test_export_json_has_no_nan(tmp_path: Path) -> None:
+    events = finished_run_events(epochs=2)
+    record = fold(events, RunHistory().new_run(events[0].config))
+    record.results["history"]["loss"][1] = float("nan")
+
+    _, json_path = export_run(record, [], tmp_path)
 
     text = json_path.read_text()
     assert "NaN" not in text
-    assert json.loads(text)["history"]["loss"] == [1.0, None]
-    assert history_csv(record).splitlines() == ["epoch,loss", "1,1.0", "2,"]
+    assert json.loads(text)["history"]["loss"][1] is None
+    assert history_csv(record).splitlines()[0].startswith("epoch,loss,")
 
 
-def test_a_runs_table_row_shows_settings_status_metrics_and_changes(make_epoch) -> None:
+def test_a_runs_table_row_shows_settings_status_metrics_and_changes() -> None:
     runs = RunHistory()
-    runs.new_run("classification", CONFIG)
-    record = runs.new_run(
-        "classification", with_changes(training__optimizer="adam", training__learning_rate=0.01)
+    runs.new_run(make_config({"data.source": "spiral", "training.learning_rate": 0.05}))
+    events = live_run_events(epochs=3, done=2)
+    config = make_config(
+        {
+            "data.source": "spiral",
+            "network.hidden_layers": [16],
+            "training.optimizer": "adam",
+            "training.learning_rate": 0.01,
+            "training.epochs": 3,
+        }
     )
-    record.add_epochs([make_epoch(1), make_epoch(2)])
-    record.status = "running"
+    record = fold(events[1:], fold(events[:1], runs.new_run(config)))
 
-    cells = run_cells(record)
+    cells = run_cells(record, runs.changes(record))
 
     assert len(cells) == len(COLUMNS)
     row = dict(zip(COLUMNS, (c.plain if isinstance(c, Text) else c for c in cells), strict=True))
     assert row["#"] == "2"
-    assert row["source"] == "spiral"
-    assert row["hidden"] == "16"
-    assert row["optimizer"] == "adam"
-    assert row["lr"] == "0.01"
     assert row["epochs"] == "2/3"
     assert row["status"] == "running"
-    assert row["val loss"] == "0.5500"
+    assert row["val loss"] == f"{record.history['val_loss'][-1]:.4f}"
     assert "training.learning_rate: 0.05 → 0.01" in row["changed from the previous run"]
-    assert changes_text(runs.get(1)) == "first run"
+    assert changes_text(runs.get(1), []) == "first run"
 
 
 def test_optimizer_text_names_momentum_and_nesterov() -> None:
-    assert optimizer_text({"optimizer": "sgd", "momentum": 0.0}) == "sgd"
-    assert optimizer_text({"optimizer": "sgd", "momentum": 0.9, "nesterov": True}) == (
+    def training(**values: object):
+        return make_config({f"training.{key}": value for key, value in values.items()}).training
+
+    assert optimizer_text(training(optimizer="sgd", momentum=0.0)) == "sgd"
+    assert optimizer_text(training(optimizer="sgd", momentum=0.9, nesterov=True)) == (
         "sgd m=0.9 nesterov"
     )
-    assert optimizer_text({"optimizer": "adam", "momentum": 0.9}) == "adam"
+    assert optimizer_text(training(optimizer="adam", momentum=0.9)) == "adam"

@@ -1,4 +1,4 @@
-"""The fast sparkline draws the same bars as Textual's, with fewer segments."""
+"""Our sparkline renderable draws the same bars as Textual's, with fewer segments."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.segment import Segment
 from textual.renderables.sparkline import Sparkline as TextualSparkline
 
-from nntui.tui.widgets.sparkline import MergedSparklineRenderable
+from nntui.tui.widgets.sparkline import SparklineRenderable
 
 LOW, HIGH = Color.from_rgb(20, 40, 60), Color.from_rgb(200, 220, 240)
 
@@ -31,7 +31,7 @@ def test_same_bars_as_textual(points: int, width: int, height: int) -> None:
     data = [rng.uniform(-5, 5) for _ in range(points)]
     kwargs = {"width": width, "height": height, "min_color": LOW, "max_color": HIGH}
     theirs = segments(TextualSparkline(data, **kwargs), width)
-    ours = segments(MergedSparklineRenderable(data, **kwargs), width)
+    ours = segments(SparklineRenderable(data, **kwargs), width)
     assert plain(ours) == plain(theirs)
     assert len(ours) <= len(theirs)
 
@@ -39,16 +39,14 @@ def test_same_bars_as_textual(points: int, width: int, height: int) -> None:
 def test_empty_single_and_flat_series_render_like_textual() -> None:
     for data in ([], [1.0], [2.0, 2.0, 2.0]):
         theirs = plain(segments(TextualSparkline(data, width=10, height=2), 10))
-        ours = plain(segments(MergedSparklineRenderable(data, width=10, height=2), 10))
+        ours = plain(segments(SparklineRenderable(data, width=10, height=2), 10))
         assert ours == theirs
         assert ours.strip()
 
 
 def test_colours_follow_the_value() -> None:
     data = [0.0, 1.0]
-    parts = segments(
-        MergedSparklineRenderable(data, width=2, height=1, min_color=LOW, max_color=HIGH), 2
-    )
+    parts = segments(SparklineRenderable(data, width=2, height=1, min_color=LOW, max_color=HIGH), 2)
     styled = [part for part in parts if part.text.strip()]
     low_style, high_style = styled[0].style, styled[-1].style
     assert low_style is not None and high_style is not None

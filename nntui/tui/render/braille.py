@@ -136,19 +136,11 @@ class BrailleCanvas:
 
         Empty cells render as spaces with no style, so the widget background shows.
         """
-        segments: list[Segment] = []
-        run: list[str] = []
-        run_style: Style | None = None
-        for bits, style in zip(self._bits[row], self._styles[row], strict=True):
-            char, cell_style = (" ", None) if bits == 0 else (chr(BRAILLE_BLANK + bits), style)
-            if run and cell_style != run_style:
-                segments.append(Segment("".join(run), run_style))
-                run = []
-            run.append(char)
-            run_style = cell_style
-        if run:
-            segments.append(Segment("".join(run), run_style))
-        return segments
+        cells = (
+            Segment(" ") if bits == 0 else Segment(chr(BRAILLE_BLANK + bits), style)
+            for bits, style in zip(self._bits[row], self._styles[row], strict=True)
+        )
+        return list(Segment.simplify(cells))
 
     def lines(self) -> list[list[Segment]]:
         """Every row as a list of segments (see :meth:`row_segments`)."""

@@ -101,11 +101,13 @@ def pixels_of_points(
 
 def _blend_toward(background: RGB, colours: np.ndarray, amount: np.ndarray) -> np.ndarray:
     base = np.asarray(background, dtype=np.float64)
-    return base + (colours - base) * amount[..., None]
+    blended: np.ndarray = base + (colours - base) * amount[..., None]
+    return blended
 
 
 def _to_uint8(colours: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(colours), 0, 255).astype(np.uint8)
+    clipped: np.ndarray = np.clip(np.rint(colours), 0, 255).astype(np.uint8)
+    return clipped
 
 
 def classification_rgb(
@@ -136,7 +138,7 @@ def classification_rgb(
     if grid.shape[2] == 1:
         grid = np.concatenate([1.0 - grid, grid], axis=2)
     n_classes = grid.shape[2]
-    finite = np.isfinite(grid).all(axis=2)
+    finite = np.asarray(np.isfinite(grid).all(axis=2))
     safe = np.where(finite[..., None], grid, 0.0)
     winner = safe.argmax(axis=2)
     chance = 1.0 / n_classes
@@ -220,7 +222,10 @@ def resample_nearest(colours: np.ndarray, rows: int, cols: int) -> np.ndarray:
         return colours
     row_index = ((np.arange(rows) + 0.5) * height / rows).astype(np.intp)
     col_index = ((np.arange(cols) + 0.5) * width / cols).astype(np.intp)
-    return colours[np.minimum(row_index, height - 1)][:, np.minimum(col_index, width - 1)]
+    resampled: np.ndarray = colours[np.minimum(row_index, height - 1)][
+        :, np.minimum(col_index, width - 1)
+    ]
+    return resampled
 
 
 @lru_cache(maxsize=4096)
@@ -264,23 +269,15 @@ def half_block_lines(
     lines: list[list[Segment]] = []
     for cell_row in range(image.shape[0] // 2):
         top_row, bottom_row = pixels[2 * cell_row], pixels[2 * cell_row + 1]
-        segments: list[Segment] = []
-        run: list[str] = []
-        run_style: Style | None = None
+        cells = []
         for col, (top, bottom) in enumerate(zip(top_row, bottom_row, strict=True)):
             point = points.get((cell_row, col))
             if point is None:
-                char, style = HALF_BLOCK, _half_block_style(tuple(top), tuple(bottom))
+                cells.append(Segment(HALF_BLOCK, _half_block_style(tuple(top), tuple(bottom))))
             else:
                 behind = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
-                char, style = POINT_GLYPH, _point_style(tuple(point), behind)
-            if run and style != run_style:
-                segments.append(Segment("".join(run), run_style))
-                run = []
-            run.append(char)
-            run_style = style
-        if run:
-            segments.append(Segment("".join(run), run_style))
+                cells.append(Segment(POINT_GLYPH, _point_style(tuple(point), behind)))
+        segments = list(Segment.simplify(cells))
         lines.append(segments)
     return lines
 

@@ -13,7 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
-from nntui.training.boundary import BoundaryComputed
+from nntui.training.boundary import BoundaryComputed, GridKind
 from nntui.tui.render.heatmap import NEGATIVE_COLOR, POSITIVE_COLOR, class_color
 from nntui.tui.widgets.boundary import DecisionBoundary
 from nntui.tui.widgets.fitted_label import FittedLabel
@@ -99,7 +99,7 @@ class BoundaryPanel(Vertical):
     def show_grid(self, event: BoundaryComputed) -> None:
         """Show a grid the training thread computed."""
         boundary = self.boundary
-        kind = "regression" if event.kind == "regression" else "classification"
+        kind: GridKind = "regression" if event.kind == "regression" else "classification"
         boundary.set_grid(event.values, kind=kind, extent=event.extent)
         if event.points is not self._points:
             self._points = event.points

@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Static, TextArea
 
 from nntui.config import ConfigError, ConfigProblem, parse_config_text
+from nntui.tui import actions
 from nntui.tui.widgets.fitted_label import FittedLabel
+
+if TYPE_CHECKING:
+    from nntui.config import Config
 
 
 def problem_line(problem: ConfigProblem) -> str:
@@ -27,6 +31,12 @@ def problem_line(problem: ConfigProblem) -> str:
     where = f"line {problem.line}  " if problem.line is not None else ""
     what = f"{problem.key}: {problem.message}" if problem.key else problem.message
     return f"{where}{what}"
+
+
+def problems_text(problems: Sequence[ConfigProblem]) -> str:
+    """``the config has 2 problems (listed under the editor).``"""
+    count = "1 problem" if len(problems) == 1 else f"{len(problems)} problems"
+    return f"the config has {count} (listed under the editor)."
 
 
 class ConfigEditor(Vertical):
@@ -38,15 +48,12 @@ class ConfigEditor(Vertical):
         cursor_blink: let the cursor blink (off for reproducible screenshots).
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+r", "apply", "Apply & retrain"),
-        Binding("escape", "leave", "Leave editor"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(actions.bindings("editor"))
 
     class ApplyRequested(Message):
         """The user asked to retrain with the editor's config (valid, already parsed)."""
 
-        def __init__(self, config: dict[str, Any]) -> None:
+        def __init__(self, config: Config) -> None:
             super().__init__()
             self.config = config
 
@@ -69,6 +76,8 @@ class ConfigEditor(Vertical):
         self.save_path = save_path
         self._cursor_blink = cursor_blink
         self.problems: list[ConfigProblem] = []
+        #: False from showing problems until the first one's line is scrolled into view.
+        self.problem_in_view = True
 
     def compose(self) -> ComposeResult:
         editor = TextArea(
@@ -111,7 +120,7 @@ class ConfigEditor(Vertical):
         self.text_area.load_text(value)
         self.clear_problems()
 
-    def validated_config(self) -> dict[str, Any] | None:
+    def validated_config(self) -> Config | None:
         """Parse and validate the text; show the problems and return None if any.
 
         On success the problem list is cleared and the validated config returned.
@@ -135,8 +144,14 @@ class ConfigEditor(Vertical):
             editor = self.text_area
             row = min(max(first_line - 1, 0), editor.document.line_count - 1)
             editor.cursor_location = (row, 0)
-            # The list just appeared and shrank the editor: scroll once that is laid out.
-            self.call_after_refresh(editor.scroll_cursor_visible, center=True)
+            # The list just appeared and shrank the editor: centre the line once
+            # that is laid out (``problem_in_view`` says when it is).
+            self.problem_in_view = False
+            self.call_after_refresh(self._scroll_to_first_problem)
+
+    def _scroll_to_first_problem(self) -> None:
+        self.text_area.scroll_cursor_visible(center=True)
+        self.problem_in_view = True
 
     def clear_problems(self) -> None:
         """Hide the problem list."""

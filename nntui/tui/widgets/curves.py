@@ -20,6 +20,7 @@ from typing import Literal
 import numpy as np
 from rich.segment import Segment
 from rich.style import Style
+from textual.app import App, ComposeResult
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -275,10 +276,10 @@ class CurvePlot(Widget):
                 zip(to_px(epochs).tolist(), to_py(values).tolist(), strict=True), layer.style
             )
         tick_rows: dict[int, str] = {}
-        for value, label in axis.ticks:
+        for value, tick_label in axis.ticks:
             row = int(to_py(np.array([value]))[0]) // 4
             if 0 <= row < plot_rows and row not in tick_rows:
-                tick_rows[row] = label
+                tick_rows[row] = tick_label
         for row in range(plot_rows):
             label = tick_rows.get(row)
             segments = [
@@ -411,72 +412,73 @@ def _x_labels(ticks: list[float], tick_cols: list[int], width: int) -> list[Segm
     return [Segment("".join(chars), _AXIS_STYLE)]
 
 
+class _CurvesDemo(App[None]):
+    """A manual check: ``python -m nntui.tui.widgets.curves``."""
+
+    BINDINGS = [  # noqa: RUF012 - Textual's convention
+        ("l", "flip('log_y')", "Log y"),
+        ("s", "flip('smooth')", "Smooth"),
+        ("n", "new_run", "New run"),
+        ("q", "quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rng = np.random.default_rng(0)
+        self.history: dict[str, list[float]] = {
+            "loss": [],
+            "val_loss": [],
+            "accuracy": [],
+            "val_accuracy": [],
+        }
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import Footer
+
+        yield CurvePlot(id="loss")
+        yield CurvePlot(id="accuracy")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for plot in self.query(CurvePlot):
+            plot.planned_epochs = 400
+        self.set_interval(0.05, self.add_epoch)
+
+    def add_epoch(self) -> None:
+        epoch = len(self.history["loss"]) + 1
+        if epoch > 400:
+            return
+        loss = 1.2 * math.exp(-epoch / 60) + 0.05 + 0.04 * self.rng.standard_normal()
+        if epoch == 150:
+            loss += 1.5  # a spike that must survive downsampling
+        self.history["loss"].append(abs(loss))
+        self.history["val_loss"].append(abs(loss) * 1.1 + 0.02)
+        accuracy = 1 - 0.6 * math.exp(-epoch / 50) - 0.03 * abs(self.rng.standard_normal())
+        self.history["accuracy"].append(accuracy)
+        self.history["val_accuracy"].append(accuracy - 0.03)
+        loss_plot = self.query_one("#loss", CurvePlot)
+        loss_plot.set_series("loss", self.history["loss"], style="cyan")
+        loss_plot.set_series("val_loss", self.history["val_loss"], style="magenta")
+        accuracy_plot = self.query_one("#accuracy", CurvePlot)
+        accuracy_plot.set_series("accuracy", self.history["accuracy"], style="green")
+        accuracy_plot.set_series("val_accuracy", self.history["val_accuracy"], style="yellow")
+
+    def action_flip(self, attribute: str) -> None:
+        for plot in self.query(CurvePlot):
+            setattr(plot, attribute, not getattr(plot, attribute))
+
+    def action_new_run(self) -> None:
+        for plot_id, names in (("#loss", "loss"), ("#accuracy", "accuracy")):
+            plot = self.query_one(plot_id, CurvePlot)
+            plot.clear_previous()
+            for name in (names, f"val_{names}"):
+                plot.set_previous(name, self.history[name])
+                self.history[name] = []
+            plot.clear()
+
+
 def _demo() -> None:  # pragma: no cover - manual check: python -m nntui.tui.widgets.curves
-    from textual.app import App, ComposeResult
-
-    class CurvesDemo(App[None]):
-        BINDINGS = [  # noqa: RUF012 - Textual's convention
-            ("l", "toggle('log_y')", "Log y"),
-            ("s", "toggle('smooth')", "Smooth"),
-            ("n", "new_run", "New run"),
-            ("q", "quit", "Quit"),
-        ]
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.rng = np.random.default_rng(0)
-            self.history: dict[str, list[float]] = {
-                "loss": [],
-                "val_loss": [],
-                "accuracy": [],
-                "val_accuracy": [],
-            }
-
-        def compose(self) -> ComposeResult:
-            from textual.widgets import Footer
-
-            yield CurvePlot(id="loss")
-            yield CurvePlot(id="accuracy")
-            yield Footer()
-
-        def on_mount(self) -> None:
-            for plot in self.query(CurvePlot):
-                plot.planned_epochs = 400
-            self.set_interval(0.05, self.add_epoch)
-
-        def add_epoch(self) -> None:
-            epoch = len(self.history["loss"]) + 1
-            if epoch > 400:
-                return
-            loss = 1.2 * math.exp(-epoch / 60) + 0.05 + 0.04 * self.rng.standard_normal()
-            if epoch == 150:
-                loss += 1.5  # a spike that must survive downsampling
-            self.history["loss"].append(abs(loss))
-            self.history["val_loss"].append(abs(loss) * 1.1 + 0.02)
-            accuracy = 1 - 0.6 * math.exp(-epoch / 50) - 0.03 * abs(self.rng.standard_normal())
-            self.history["accuracy"].append(accuracy)
-            self.history["val_accuracy"].append(accuracy - 0.03)
-            loss_plot = self.query_one("#loss", CurvePlot)
-            loss_plot.set_series("loss", self.history["loss"], style="cyan")
-            loss_plot.set_series("val_loss", self.history["val_loss"], style="magenta")
-            accuracy_plot = self.query_one("#accuracy", CurvePlot)
-            accuracy_plot.set_series("accuracy", self.history["accuracy"], style="green")
-            accuracy_plot.set_series("val_accuracy", self.history["val_accuracy"], style="yellow")
-
-        def action_toggle(self, attribute: str) -> None:
-            for plot in self.query(CurvePlot):
-                setattr(plot, attribute, not getattr(plot, attribute))
-
-        def action_new_run(self) -> None:
-            for plot_id, names in (("#loss", "loss"), ("#accuracy", "accuracy")):
-                plot = self.query_one(plot_id, CurvePlot)
-                plot.clear_previous()
-                for name in (names, f"val_{names}"):
-                    plot.set_previous(name, self.history[name])
-                    self.history[name] = []
-                plot.clear()
-
-    CurvesDemo().run()
+    _CurvesDemo().run()
 
 
 if __name__ == "__main__":  # pragma: no cover

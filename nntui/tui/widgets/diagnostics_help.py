@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from nntui.tui.run_state import (
+from nntui.tui.summaries import (
     EXPLODING_ABOVE,
     FRACTION_WARN_ABOVE,
     RATIO_HIGH_ABOVE,

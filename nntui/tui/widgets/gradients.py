@@ -27,8 +27,8 @@ from rich.style import Style
 from textual.widget import Widget
 
 from nntui.tui.formatting import format_norm
-from nntui.tui.run_state import GradientSummary
-from nntui.tui.widgets.sparkline import MergedSparklineRenderable
+from nntui.tui.summaries import GradientSummary
+from nntui.tui.widgets.sparkline import SparklineRenderable
 
 NAME_WIDTH = 8
 VALUE_WIDTH = 8
@@ -119,7 +119,7 @@ class GradientRows:
             yield Segment(row.name[:NAME_WIDTH].ljust(NAME_WIDTH), style)
             if columns.spark:
                 yield Segment(" ")
-                spark = MergedSparklineRenderable(
+                spark = SparklineRenderable(
                     row.values,
                     width=columns.spark,
                     height=1,

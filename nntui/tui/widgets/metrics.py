@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Sparkline
 
 from nntui.tui.formatting import format_metric
-from nntui.tui.run_state import MetricSummary
+from nntui.tui.summaries import MetricSummary
 from nntui.tui.widgets.fitted_label import FittedLabel
 from nntui.tui.widgets.sparkline import FastSparkline
 

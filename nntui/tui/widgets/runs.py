@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from nntui.training.record import Phase, RunRecord
 from nntui.tui.formatting import format_metric
-from nntui.tui.run_history import RunRecord, show_value
+from nntui.tui.run_history import ConfigChange, show_value
+
+if TYPE_CHECKING:
+    from nntui.config import TrainingConfig
 
 COLUMNS = (
     "#",
@@ -30,78 +35,72 @@ COLUMNS = (
 #: The task as the table shows it (short: the table is wide).
 TASK_TEXT = {"classification": "classify", "regression": "regress"}
 
-#: Status → Rich style in the table.
-STATUS_STYLES = {
-    "completed": "green",
-    "early_stopped": "green",
-    "interrupted": "yellow",
-    "diverged": "bold red",
-    "error": "bold red",
-    "running": "cyan",
-    "paused": "yellow",
-    "stopping": "yellow",
-    "starting": "cyan",
+#: Phase → Rich style in the table.
+PHASE_STYLES = {
+    Phase.COMPLETED: "green",
+    Phase.EARLY_STOPPED: "green",
+    Phase.INTERRUPTED: "yellow",
+    Phase.DIVERGED: "bold red",
+    Phase.ERROR: "bold red",
+    Phase.RUNNING: "cyan",
+    Phase.PAUSED: "yellow",
+    Phase.STOPPING: "yellow",
+    Phase.STARTING: "cyan",
 }
 
 
-def optimizer_text(training: Mapping[str, Any]) -> str:
-    """``sgd``, ``sgd m=0.9 nesterov`` or ``adam``, from a config's ``training`` block."""
-    name = str(training.get("optimizer", "sgd"))
-    if name != "sgd":
+def optimizer_text(training: TrainingConfig) -> str:
+    """``sgd``, ``sgd m=0.9 nesterov`` or ``adam``, from a config's ``training`` section."""
+    name = str(training.optimizer)
+    if name != "sgd" or training.momentum <= 0:
         return name
-    momentum = float(training.get("momentum") or 0.0)
-    if momentum <= 0:
-        return name
-    text = f"sgd m={momentum:g}"
-    return text + " nesterov" if training.get("nesterov") else text
+    text = f"sgd m={training.momentum:g}"
+    return text + " nesterov" if training.nesterov else text
 
 
-def changes_text(record: RunRecord) -> str:
+def changes_text(record: RunRecord, changes: Sequence[ConfigChange]) -> str:
     """``training.learning_rate: 0.05 → 0.1; …``, or ``first run``."""
     if record.number == 1:
         return "first run"
-    if not record.changes:
+    if not changes:
         return "same config"
-    return "; ".join(str(change) for change in record.changes)
+    return "; ".join(str(change) for change in changes)
 
 
-def run_summary(record: RunRecord) -> str:
+def run_summary(record: RunRecord, changes: Sequence[ConfigChange]) -> str:
     """One paragraph about a run: its number, status, stop message and full config diff."""
-    results = record.results or {}
-    message = results.get("stop_message") or record.reason
-    lines = [f"Run {record.number} ({record.task}, {record.status_text})"]
+    message = record.stop_message if record.phase.is_final else None
+    lines = [f"Run {record.number} ({record.task}, {record.phase.label})"]
     if message:
         lines[0] += f": {message}"
-    lines.append(f"Changed from the previous run: {changes_text(record)}")
+    lines.append(f"Changed from the previous run: {changes_text(record, changes)}")
     return "\n".join(lines)
 
 
-def run_cells(record: RunRecord) -> tuple[str | Text, ...]:
+def run_cells(record: RunRecord, changes: Sequence[ConfigChange]) -> tuple[str | Text, ...]:
     """The table row of one run."""
     config = record.config
-    data = config.get("data", {})
-    network = config.get("network", {})
-    training = config.get("training", {})
-    hidden = "-".join(str(units) for units in network.get("hidden_layers", [])) or "none"
-    activations = ",".join(str(name) for name in network.get("hidden_activations", [])) or "–"
-    planned = training.get("epochs", "?")
-    score = record.score_key
-    status = Text(record.status_text, style=STATUS_STYLES.get(record.status, ""))
+    assert config is not None, "every run of the app starts from a config"
+    network, training = config.network, config.training
+    hidden = "-".join(str(units) for units in network.hidden_layers) or "none"
+    activations = ",".join(network.hidden_activations) or "–"
+    metric = record.metric
+    task = record.task or config.task
     return (
         str(record.number),
-        TASK_TEXT.get(record.task, record.task),
-        str(data.get("source", "synthetic")),
+        TASK_TEXT.get(task, task),
+        str(config.data.source),
         hidden,
         activations,
         optimizer_text(training),
-        show_value(training.get("learning_rate")),
-        show_value(training.get("batch_size")),
-        f"{record.epochs_done}/{planned}",
-        status,
+        show_value(training.learning_rate),
+        show_value(training.batch_size),
+        f"{record.epochs_done}/{training.epochs}",
+        Text(record.phase.label, style=PHASE_STYLES.get(record.phase, "")),
         format_metric(record.final_metric("val_loss")),
-        format_metric(record.final_metric(f"val_{score}")),
-        format_metric(record.test_metric(score)),
-        changes_text(record),
+        format_metric(record.final_metric(f"val_{metric}")),
+        format_metric(record.test_metric(metric)),
+        changes_text(record, changes),
     )
 
 
@@ -115,12 +114,12 @@ class RunsTable(DataTable[Any]):
     def on_mount(self) -> None:
         self.add_columns(*COLUMNS)
 
-    def show_runs(self, records: Sequence[RunRecord]) -> None:
-        """Show ``records``, changing only the rows that differ.
+    def show_runs(self, rows: Sequence[tuple[str | Text, ...]]) -> None:
+        """Show ``rows`` (:func:`run_cells` of each run), changing only those that differ.
 
         The cursor follows the newest run unless the user moved it elsewhere.
         """
-        rows = [run_cells(record) for record in records]
+        rows = list(rows)
         if [_plain(row) for row in rows] == [_plain(row) for row in self._shown]:
             return
         at_latest = not self._shown or self.cursor_row >= len(self._shown) - 1
@@ -135,7 +134,7 @@ class RunsTable(DataTable[Any]):
             if index < len(self._shown):
                 if _plain(row) != _plain(self._shown[index]):
                     for column, cell in enumerate(row):
-                        self.update_cell_at((index, column), cell, update_width=True)
+                        self.update_cell_at(Coordinate(index, column), cell, update_width=True)
             else:
                 self.add_row(*row, key=str(key))
         self._shown = rows

@@ -6,13 +6,18 @@ early-stopped run, why it stopped (the runner's ``stop_message``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
 from nntui.tui.formatting import format_duration, format_learning_rate, format_rate
-from nntui.tui.run_state import RunState
+from nntui.tui.summaries import badge
 from nntui.tui.widgets.fitted_label import FittedLabel
+
+if TYPE_CHECKING:
+    from nntui.training.record import RunRecord
 
 #: Every phase class the panel may carry, so the old one can be removed.
 _PHASES = (
@@ -52,40 +57,47 @@ class StatusPanel(Vertical):
             yield FittedLabel(id="status-text")
         yield FittedLabel(id="status-reason")
 
-    def show_state(self, state: RunState) -> None:
-        """Redraw from ``state``."""
+    def show_run(self, record: RunRecord | None, task: str) -> None:
+        """Redraw from the current run's ``record`` (``None`` before the first run of ``task``)."""
         # Fixed-size labels: layout=False spares a layout pass on every update.
+        phase = badge(record)
         phase_label = self.query_one("#status-phase", Label)
-        phase_label.update(state.phase.upper(), layout=False)
-        for phase in _PHASES:
-            phase_label.set_class(phase == state.phase, f"-{phase}")
+        phase_label.update(phase.upper(), layout=False)
+        for name in _PHASES:
+            phase_label.set_class(name == phase, f"-{name}")
+        if record is not None:
+            task = record.task or task
+        self.query_one("#status-text", FittedLabel).show(*self._status_lines(record, task))
+        # One line under the status: why a run failed (red), or how it ended.
+        reason = record.reason if record is not None else None
+        note = record.stop_message if record is not None and record.phase.is_final else None
+        line = self.query_one("#status-reason", FittedLabel)
+        text = reason or note or None
+        if line.display != (text is not None):
+            line.display = text is not None
+        line.set_class(reason is None, "-note")
+        line.show(text or "")
 
-        total = state.total_epochs or "?"
-        epoch = f"epoch {state.epoch}/{total}"
-        lr = format_learning_rate(state.learning_rate)
+    def _status_lines(self, record: RunRecord | None, task: str) -> tuple[str, ...]:
+        """The status line, longest first, then shorter forms for narrow terminals."""
+        done = record.epochs_done if record is not None else 0
+        epoch = f"epoch {done}/{(record.epochs if record is not None else 0) or '?'}"
+        lr = format_learning_rate(record.learning_rate if record is not None else None)
         if not self.show_timing:
-            self.query_one("#status-text", FittedLabel).show(
-                "  ·  ".join(part for part in (state.task, epoch, lr) if part),
+            return (
+                "  ·  ".join(part for part in (task, epoch, lr) if part),
                 " · ".join(part for part in (epoch, lr) if part),
                 epoch,
             )
-        else:
-            elapsed = format_duration(state.elapsed_s)
-            rate = format_rate(state.samples_per_s)
-            eta = f"ETA {format_duration(state.eta_s)}" if state.eta_s is not None else ""
-            full = [state.task, epoch, lr, f"elapsed {elapsed}", rate, eta]
-            short = [state.task, epoch, lr, elapsed, rate, eta]
-            shortest = [epoch, lr, elapsed, eta]
-            self.query_one("#status-text", FittedLabel).show(
-                "  ·  ".join(part for part in full if part),
-                " · ".join(part for part in short if part),
-                " · ".join(part for part in shortest if part),
-            )
-
-        # One line under the status: why a run failed (red), or how it ended.
-        line = self.query_one("#status-reason", FittedLabel)
-        text = state.reason or state.note
-        if line.display != (text is not None):
-            line.display = text is not None
-        line.set_class(state.reason is None, "-note")
-        line.show(text or "")
+        elapsed = format_duration(record.elapsed_s if record is not None else 0.0)
+        rate = format_rate(record.samples_per_s if record is not None else None)
+        eta_s = record.eta_s if record is not None else None
+        eta = f"ETA {format_duration(eta_s)}" if eta_s is not None else ""
+        full = [task, epoch, lr, f"elapsed {elapsed}", rate, eta]
+        short = [task, epoch, lr, elapsed, rate, eta]
+        shortest = [epoch, lr, elapsed, eta]
+        return (
+            "  ·  ".join(part for part in full if part),
+            " · ".join(part for part in short if part),
+            " · ".join(part for part in shortest if part),
+        )

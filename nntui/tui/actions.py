@@ -1,0 +1,299 @@
+"""Every key of the monitor, in one table.
+
+The app's ``BINDINGS`` (and the editor's), the footer, the help screen, the
+command palette and the key table in the README are all derived from
+:data:`ACTIONS`; a test checks the README's table against it. To add a key,
+add one :class:`Action` here and an ``action_…`` method where it is bound.
+
+Order matters twice: the table's order is the help screen's (and the
+README's), and the footer shows the app's keys group by group in
+:data:`FOOTER_GROUPS` order (the current tab's own keys first: they are the ones
+a person looks for there), then in table order within a group.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Literal
+
+from textual.binding import Binding
+
+Group = Literal["run", "file", "view", "app"]
+"""What an action is about: the run, files, what is on screen, the app itself."""
+
+Where = Literal["everywhere", "while paused", "Curves tab", "Runs tab", "in the editor"]
+"""Where a key does something (the README's ``where`` column)."""
+
+Scope = Literal["app", "editor", "textual"]
+"""Who binds the key: the app, the config editor, or Textual itself (``ctrl+p``, ``ctrl+q``)."""
+
+MONITOR_TAB = "monitor-tab"
+CURVES_TAB = "curves-tab"
+RUNS_TAB = "runs-tab"
+CONFIG_TAB = "config-tab"
+#: Tabs in the order of their number keys (1–4).
+TAB_ORDER = (MONITOR_TAB, CURVES_TAB, RUNS_TAB, CONFIG_TAB)
+#: The tab an action is limited to, by its ``where``.
+TAB_OF: dict[str, str] = {"Curves tab": CURVES_TAB, "Runs tab": RUNS_TAB}
+#: Footer order of the groups.
+FOOTER_GROUPS: tuple[Group, ...] = ("view", "run", "app", "file")
+#: Key names as a person reads them → Textual's key names.
+TEXTUAL_KEY = {"?": "question_mark", "esc": "escape"}
+
+
+@dataclass(frozen=True)
+class Action:
+    """One key (or a few keys) and what it does.
+
+    Attributes:
+        keys: the keys as a person types them, e.g. ``("p", "space")``.
+        action: the Textual action it runs, e.g. ``"toggle_pause"``.
+        help: the help screen's line; neighbours with the same line share one row.
+        label: the footer's (and Textual's keys panel's) short name.
+        title: the command palette's title (``""``: not in the palette).
+        summary: the palette's description (the key is appended); defaults to ``help``.
+        group: what the action is about (orders the footer).
+        where: where the key does something.
+        scope: who binds the key.
+        footer: shown in the footer (where and when it applies).
+    """
+
+    keys: tuple[str, ...]
+    action: str
+    help: str
+    label: str = ""
+    title: str = ""
+    summary: str = ""
+    group: Group = "run"
+    where: Where = "everywhere"
+    scope: Scope = "app"
+    footer: bool = True
+
+    @property
+    def name(self) -> str:
+        """The action's method name without arguments (``show_tab``)."""
+        return self.action.split("(", 1)[0]
+
+    @property
+    def letter(self) -> bool:
+        """True when every key is one the config editor would type (``q``, ``1``, ``space``)."""
+        return all(len(key) == 1 or key == "space" for key in self.keys)
+
+    @property
+    def tab(self) -> str | None:
+        """The tab the action is limited to, or ``None``."""
+        return TAB_OF.get(self.where)
+
+    def binding(self) -> Binding:
+        """The Textual binding of this action."""
+        keys = ",".join(TEXTUAL_KEY.get(key, key) for key in self.keys)
+        return Binding(keys, self.action, self.label, show=self.footer)
+
+
+def _tab(key: str, tab: str, name: str) -> Action:
+    return Action(
+        (key,),
+        f"show_tab('{tab}')",
+        "Monitor, Curves, Runs, Config tab",
+        label=name,
+        title=f"Show {name.lower()}",
+        summary=f"The {name} tab",
+        group="view",
+        footer=False,
+    )
+
+
+ACTIONS: tuple[Action, ...] = (
+    Action(
+        ("r",),
+        "retrain",
+        "retrain with the editor's config (restarts the run)",
+        label="Retrain",
+        title="Retrain",
+        summary="Start a new run with the editor's config",
+    ),
+    Action(
+        ("p", "space"),
+        "toggle_pause",
+        "pause or resume training",
+        label="Pause",
+        title="Pause / resume",
+        summary="Pause or resume training",
+    ),
+    Action(
+        ("n",),
+        "step",
+        "while paused: train exactly one more epoch (every panel updates)",
+        label="Step",
+        title="Step",
+        summary="While paused: train exactly one epoch",
+        where="while paused",
+    ),
+    Action(
+        ("s",),
+        "stop",
+        "stop the run (keeps what it learned on screen)",
+        label="Stop",
+        title="Stop",
+        summary="Stop the run after its current batch",
+    ),
+    Action(
+        ("t",),
+        "switch_task",
+        "switch task: classification ⇄ regression (restarts the run)",
+        label="Task",
+        title="Switch task",
+        summary="Classification ⇄ regression, restarts the run",
+    ),
+    Action(
+        ("e",),
+        "focus_editor",
+        "edit the config (YAML) in the Config tab",
+        label="Edit",
+        title="Edit config",
+        summary="Open the YAML config editor",
+    ),
+    Action(
+        ("ctrl+r",),
+        "apply",
+        "in the editor: apply & retrain",
+        label="Apply & retrain",
+        where="in the editor",
+        scope="editor",
+    ),
+    Action(
+        ("esc",),
+        "leave",
+        "leave the editor",
+        label="Leave editor",
+        where="in the editor",
+        scope="editor",
+    ),
+    Action(
+        ("ctrl+s",),
+        "save_config",
+        "save the edited config to its file",
+        label="Save config",
+        title="Save config",
+        summary="Save the edited config to its file",
+        group="file",
+    ),
+    Action(
+        ("w",),
+        "save_model",
+        "save the model to ./nntui-run-N-model.npz (for nntui predict)",
+        label="Save model",
+        title="Save model",
+        summary="Save the current network to ./nntui-run-N-model.npz",
+        group="file",
+    ),
+    Action(
+        ("l",),
+        "toggle_log_y",
+        "in Curves: log-scale y / smoothing (EMA) on or off",
+        label="Log y",
+        title="Curves: log y",
+        summary="Logarithmic ⇄ linear y axis",
+        group="view",
+        where="Curves tab",
+    ),
+    Action(
+        ("m",),
+        "toggle_smooth",
+        "in Curves: log-scale y / smoothing (EMA) on or off",
+        label="Smooth",
+        title="Curves: smoothing",
+        summary="EMA smoothing on or off",
+        group="view",
+        where="Curves tab",
+    ),
+    Action(
+        ("x",),
+        "export_run",
+        "in Runs: export the selected run to ./nntui-run-N.csv and .json",
+        label="Export",
+        title="Export run history",
+        summary="The selected run (Runs tab) or the latest, to ./nntui-run-N.csv and .json",
+        group="view",
+        where="Runs tab",
+    ),
+    Action(
+        ("d",),
+        "diagnostics_help",
+        "what the gradient panel's diagnostics columns mean",
+        label="Diagnostics?",
+        title="Diagnostics help",
+        summary="What the gradient panel's columns mean",
+        group="view",
+        footer=False,
+    ),
+    _tab("1", MONITOR_TAB, "Monitor"),
+    _tab("2", CURVES_TAB, "Curves"),
+    _tab("3", RUNS_TAB, "Runs"),
+    _tab("4", CONFIG_TAB, "Config"),
+    Action(
+        ("f1", "?"),
+        "help",
+        "this help",
+        label="Help",
+        title="Help",
+        summary="Keys, and how to edit and retrain",
+        group="app",
+    ),
+    Action(
+        ("ctrl+p",),
+        "command_palette",
+        "command palette (every action above)",
+        group="app",
+        scope="textual",
+    ),
+    Action(("q",), "quit_app", "quit (stops the run first)", label="Quit", group="app"),
+    Action(("ctrl+q",), "quit", "quit (stops the run first)", group="app", scope="textual"),
+)
+
+
+def actions(scope: Scope) -> tuple[Action, ...]:
+    """The actions ``scope`` binds, in table order."""
+    return tuple(action for action in ACTIONS if action.scope == scope)
+
+
+def bindings(scope: Scope) -> list[Binding]:
+    """The bindings of ``scope``; the app's in footer order (see :data:`FOOTER_GROUPS`)."""
+    chosen = actions(scope)
+    if scope == "app":
+        chosen = tuple(sorted(chosen, key=lambda action: FOOTER_GROUPS.index(action.group)))
+    return [action.binding() for action in chosen]
+
+
+def help_rows(table: Iterable[Action] = ACTIONS) -> list[tuple[str, str]]:
+    """``(keys, what they do)`` per help row: neighbours with the same help share a row.
+
+    Keys are joined by `` / `` (number keys by a space: ``1 2 3 4``).
+
+    Example:
+        >>> ("l / m", "in Curves: log-scale y / smoothing (EMA) on or off") in help_rows()
+        True
+    """
+    rows = []
+    for text, group in groupby(table, key=lambda action: action.help):
+        keys = [key for action in group for key in action.keys]
+        separator = " " if all(key.isdigit() for key in keys) else " / "
+        rows.append((separator.join(keys), text))
+    return rows
+
+
+def palette_entries(table: Iterable[Action] = ACTIONS) -> Iterator[tuple[Action, str, str]]:
+    """``(action, title, description)`` of each action the command palette lists."""
+    for action in table:
+        if action.title:
+            yield action, action.title, f"{action.summary or action.help} ({action.keys[0]})"
+
+
+#: Actions hidden (and off) while the editor has the keyboard: their keys type text there.
+LETTER_ACTIONS = frozenset(action.name for action in actions("app") if action.letter)
+#: Actions that work in one tab only (and show in the footer only there).
+TAB_ACTIONS: dict[str, str] = {
+    action.name: tab for action in actions("app") if (tab := action.tab) is not None
+}

@@ -1,0 +1,253 @@
+"""The app's runs: start one in a worker thread, stop, pause, step, save its model.
+
+One :class:`RunController` per app. Each run is a
+:class:`~nntui.training.runner.NetworkRunner` in a Textual thread worker; its
+events reach the app as messages through an :class:`~nntui.tui.bridge.EventBridge`
+and are folded here, by the one reducer, into the run's
+:class:`~nntui.training.record.RunRecord` (kept with every earlier run of the
+session in a :class:`~nntui.tui.run_history.RunHistory`). Requests that need
+the training thread (saving the model while it trains) go through the run's
+one command queue, ``RunControl.submit``. The controller never draws: the
+monitor screen reads the records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from textual.worker import Worker, WorkerCancelled, WorkerFailed
+
+from nntui.training.boundary import BoundaryHook, BoundaryRequest
+from nntui.training.control import RunControl
+from nntui.training.events import RunEvent, RunFailed
+from nntui.training.record import Phase, RunRecord
+from nntui.training.runner import NetworkRunner, SaveModelError
+from nntui.tui.bridge import EventBridge
+from nntui.tui.messages import BoundaryReady, ModelSaved
+from nntui.tui.run_history import RunHistory
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from nntui.config import Config
+
+#: The saved model's file name, in the folder nntui runs in.
+MODEL_FILE = "nntui-run-{number}-model.npz"
+
+
+class RunController:
+    """Start, stop, pause, step and save the app's runs; fold their events.
+
+    Args:
+        app: the app: workers run under it and messages are posted to it.
+        logger: where runs log; silent if omitted.
+
+    Attributes:
+        runs: every run of this session.
+        record: the current (latest) run, or ``None`` before the first.
+        boundary_request: the decision-boundary resolution the screen wants.
+    """
+
+    def __init__(self, app: App[Any], *, logger: logging.Logger | None = None) -> None:
+        self.app = app
+        self.logger = logger
+        self.runs = RunHistory()
+        self.record: RunRecord | None = None
+        self.run_id = 0
+        self.control: RunControl | None = None
+        self.runner: NetworkRunner | None = None
+        self.hook: BoundaryHook | None = None
+        self.worker: Worker[Any] | None = None
+        self.bridge: EventBridge | None = None
+        self.boundary_request = BoundaryRequest()
+        #: Set once the app is ending: no new thread may start.
+        self.closing = False
+        #: The user asked the current run to hold (the record says when it does).
+        self.pause_wanted = False
+
+    @property
+    def runs_started(self) -> int:
+        """How many runs this session started."""
+        return len(self.runs)
+
+    @property
+    def is_live(self) -> bool:
+        """True while the current run's thread is (or is about to be) running."""
+        return self.record is not None and self.record.phase.is_live
+
+    @property
+    def can_pause(self) -> bool:
+        """True while the current run may be paused, resumed or stepped."""
+        return self.control is not None and self.is_live and not self._stopping
+
+    @property
+    def _stopping(self) -> bool:
+        return self.record is not None and self.record.phase is Phase.STOPPING
+
+    # -- a run's life ---------------------------------------------------------------
+
+    def begin(self, config: Config) -> int:
+        """Record a new run of ``config`` (the old one must be stopped); returns its id.
+
+        The thread starts with :meth:`launch`, once the screen shows the new run.
+        """
+        self.run_id += 1
+        self.record = self.runs.new_run(config)
+        self.control = RunControl()
+        self.runner = self.hook = self.worker = self.bridge = None
+        self.pause_wanted = False
+        return self.run_id
+
+    def launch(self, run_id: int) -> None:
+        """Start run ``run_id``'s thread (unless a newer run replaced it or the app is closing)."""
+        record, control = self.record, self.control
+        if run_id != self.run_id or self.closing or record is None or control is None:
+            return
+        assert record.config is not None
+        self.bridge = EventBridge(self.app.post_message, run_id, control=control)
+        self.hook = BoundaryHook(self.boundary_request, self.bridge.boundary)
+        self.runner = NetworkRunner(
+            record.config,
+            on_event=self.bridge,
+            control=control,
+            logger=self.logger,
+            hooks=[self.hook],
+        )
+        self.worker = self.app.run_worker(
+            self.runner.run,
+            name=f"training run {run_id}",
+            group="training",
+            thread=True,
+            exit_on_error=False,
+        )
+
+    async def stop(self, timeout: float | None = None) -> None:
+        """Stop the current run, if any, and wait for its thread to end.
+
+        Args:
+            timeout: give up waiting after this many seconds (the thread was
+                asked to stop and ends within one batch anyway).
+        """
+        self.release()
+        worker = self.worker
+        if worker is None or worker.is_finished:
+            return
+        if self.record is not None:
+            self.record.mark_stopping()
+        with contextlib.suppress(asyncio.TimeoutError, WorkerCancelled, WorkerFailed):
+            await asyncio.wait_for(asyncio.shield(worker.wait()), timeout)
+
+    def release(self) -> None:
+        """Ask the current thread to stop, and never keep it waiting for the screen."""
+        if self.control is not None:
+            self.control.stop()
+        if self.bridge is not None:
+            self.bridge.network_shown()
+
+    def request_stop(self) -> bool:
+        """Stop the run after its current batch; False when no run is alive."""
+        if self.control is None or not self.is_live:
+            return False
+        self.control.stop()
+        assert self.record is not None
+        self.record.mark_stopping()
+        return True
+
+    def toggle_pause(self) -> bool:
+        """Pause a running run or resume a paused one; False when no run may be paused."""
+        control = self.control
+        if control is None or not self.can_pause:
+            return False
+        if self.pause_wanted:
+            control.resume()
+        else:
+            control.pause()
+            if self.bridge is not None:
+                self.bridge.flush()
+        self.pause_wanted = not self.pause_wanted
+        return True
+
+    def step(self) -> bool:
+        """Train exactly one more epoch of a paused run, then pause again; False if not paused."""
+        if self.control is None or not self.can_pause or not self.pause_wanted:
+            return False
+        self.control.step()
+        return True
+
+    # -- events ------------------------------------------------------------------------
+
+    def receive(self, run_id: int, events: Sequence[RunEvent]) -> bool:
+        """Fold events of run ``run_id`` into its record; False for a replaced run's."""
+        if run_id != self.run_id or self.record is None:
+            return False
+        for event in events:
+            self.record.apply(event)
+        return True
+
+    def worker_ended(self, worker: Worker[Any], error: BaseException | None) -> bool:
+        """A crash outside the runner's own events: the run is failed, not running forever.
+
+        Returns:
+            Whether the current run was marked failed.
+        """
+        if worker is not self.worker or error is None or not self.is_live:
+            return False
+        reason = f"training crashed: {type(error).__name__}: {error}"
+        assert self.record is not None
+        self.record.apply(RunFailed(status="error", reason=reason, results=None))
+        return True
+
+    # -- requests ----------------------------------------------------------------------
+
+    def save_model(self) -> str | None:
+        """Save the current run's network to ``./nntui-run-N-model.npz``.
+
+        While the run trains, the save runs in the training thread between two
+        batches (the run's command queue); otherwise at once. Either way a
+        :class:`~nntui.tui.messages.ModelSaved` message reports the outcome.
+
+        Returns:
+            Why nothing could be saved, or ``None`` when the save was started.
+        """
+        runner, record = self.runner, self.record
+        if runner is None or runner.network is None or record is None:
+            return "No model to save yet: no run has built a network."
+        save = self._saver(runner, Path.cwd() / MODEL_FILE.format(number=record.number), record)
+        if self.control is not None and self.worker is not None and not self.worker.is_finished:
+            self.control.submit(save)
+        else:
+            save()
+        return None
+
+    def _saver(self, runner: NetworkRunner, path: Path, record: RunRecord) -> Callable[[], None]:
+        post, number = self.app.post_message, record.number
+
+        def save() -> None:
+            try:
+                written = runner.save_model(path)
+            except (SaveModelError, OSError) as error:
+                post(ModelSaved(number, None, str(error)))
+            else:
+                post(ModelSaved(number, written))
+
+        return save
+
+    def boundary_after_run(self, rows: int, cols: int) -> None:
+        """After a run, a new panel size needs a new grid: compute it off the UI thread."""
+        hook, run_id = self.hook, self.run_id
+        if hook is None or self.is_live:
+            return
+
+        def compute() -> None:
+            grid = hook.grid_now(rows, cols)
+            if grid is not None:
+                self.app.post_message(BoundaryReady(run_id, grid))
+
+        self.app.run_worker(
+            compute, name="boundary", group="boundary", thread=True, exit_on_error=False
+        )

@@ -1,0 +1,424 @@
+"""The monitor screen: the panels, the tabs, and redrawing them from the current run.
+
+Tabs: Monitor (architecture, gradients and diagnostics, metrics, and for 2-input
+networks the live decision boundary), Curves (full loss and accuracy/R² plots
+with the previous run muted), Runs (every run in a table), Config (the YAML
+editor). Every panel draws from the run's
+:class:`~nntui.training.record.RunRecord`, which the
+:class:`~nntui.tui.controller.RunController` folds from the run's events; the
+redraws of a training run are paced by a :class:`~nntui.tui.pacing.RedrawPacer`
+so drawing stays a small share of the CPU while the network learns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tabs
+
+from nntui.config import ConfigError, save_config
+from nntui.training.boundary import MIN_INTERVAL_S, BoundaryComputed
+from nntui.training.events import EpochEnded, RunEvent, RunStarted
+from nntui.training.record import Phase, RunRecord
+from nntui.tui.actions import CONFIG_TAB, CURVES_TAB, MONITOR_TAB, RUNS_TAB, TAB_ORDER
+from nntui.tui.pacing import RedrawPacer
+from nntui.tui.run_export import export_run
+from nntui.tui.summaries import gradient_summaries, metric_summaries
+from nntui.tui.widgets.architecture import ArchitecturePanel
+from nntui.tui.widgets.boundary import DecisionBoundary
+from nntui.tui.widgets.boundary_panel import BoundaryPanel
+from nntui.tui.widgets.config_editor import ConfigEditor, problem_line, problems_text
+from nntui.tui.widgets.gradients import GradientsPanel
+from nntui.tui.widgets.learning_curves import LearningCurves
+from nntui.tui.widgets.metrics import MetricsPanel
+from nntui.tui.widgets.runs import RunsTable, run_cells, run_summary
+from nntui.tui.widgets.status import StatusPanel
+from nntui.tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
+
+if TYPE_CHECKING:
+    from nntui.config import Config, Task
+    from nntui.tui.controller import RunController
+
+WidgetType = TypeVar("WidgetType", bound=Widget)
+
+#: How often the screen collects epochs the bridge is still holding (e.g. before a pause).
+FLUSH_EVERY_S = 0.25
+#: Panel titles, by widget id.
+TITLES = {
+    "architecture": "Architecture",
+    "gradients": "Gradients & diagnostics per layer",
+    "metrics": "Metrics",
+    "boundary": "Decision boundary",
+    "status": "Status",
+}
+RUNS_HINT = "↑/↓ select · ←/→ scroll · x exports to ./nntui-run-N.csv and .json"
+
+
+class MonitorScreen(Screen[None]):
+    """Every panel of the monitor, drawn from the controller's current run.
+
+    The screen carries ``-wide``/``-narrow`` (width ≥/< 100) and ``-tall``/``-short``
+    (height ≥/< 30); below 80×24, ``-too-narrow`` or ``-too-short``, and the
+    layout gives way to a message saying the size needed.
+
+    Args:
+        controller: the app's runs.
+        config_text: the YAML the editor starts with.
+        save_path: where the editor's config is saved (shown in its hint).
+        task: the task shown before the first run.
+        deterministic: hide everything time-dependent (elapsed, samples/s, ETA,
+            the blinking cursor) so screenshots are reproducible.
+    """
+
+    # (Annotated as Textual's Screen declares them.)
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [  # noqa: RUF012
+        (0, "-too-narrow"),
+        (MIN_WIDTH, "-narrow"),
+        (100, "-wide"),
+    ]
+    VERTICAL_BREAKPOINTS: list[tuple[int, str]] | None = [  # noqa: RUF012
+        (0, "-too-short"),
+        (MIN_HEIGHT, "-short"),
+        (30, "-tall"),
+    ]
+
+    def __init__(
+        self,
+        controller: RunController,
+        *,
+        config_text: str,
+        save_path: Path,
+        task: Task,
+        deterministic: bool = False,
+    ) -> None:
+        super().__init__(id="monitor-screen")
+        self.controller = controller
+        self.config_text = config_text
+        self.save_path = save_path
+        self.shown_task: Task = task
+        self.deterministic = deterministic
+        #: The tab on screen (kept here: the footer asks for it on every refresh).
+        self.active_tab = MONITOR_TAB
+        self._pending_grid: BoundaryComputed | None = None
+        self._grid_shape: tuple[int, int] | None = None
+        self._planar = False
+        self._pacer = RedrawPacer()
+        self._redraw_timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield StatusPanel(id="status", show_timing=not self.deterministic)
+        with TabbedContent(initial=MONITOR_TAB, id="tabs"):
+            with TabPane("Monitor", id=MONITOR_TAB), Horizontal(id="monitor"):
+                with Vertical(id="monitor-left"):
+                    yield ArchitecturePanel(id="architecture")
+                    yield GradientsPanel(id="gradients")
+                with Vertical(id="monitor-right"):
+                    yield BoundaryPanel(id="boundary")
+                    yield MetricsPanel(id="metrics")
+            # Curves and Runs are built the first time they are shown: the first
+            # frame (and the first run) do not wait for widgets nobody looks at yet.
+            yield TabPane("Curves", id=CURVES_TAB)
+            yield TabPane("Runs", id=RUNS_TAB)
+            with TabPane("Config", id=CONFIG_TAB):
+                yield ConfigEditor(
+                    self.config_text,
+                    save_path=self.save_path,
+                    cursor_blink=not self.deterministic,
+                    id="config-editor",
+                )
+        yield TooSmallNotice(id="too-small")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        for widget_id, title in TITLES.items():
+            self.query_one(f"#{widget_id}").border_title = title
+        self.query_one("#gradients").border_subtitle = "d: what these mean"
+        self.redraw_now()
+        self.set_interval(FLUSH_EVERY_S, self._flush_bridge)
+
+    def _flush_bridge(self) -> None:
+        bridge = self.controller.bridge
+        if bridge is not None and self.controller.is_live:
+            bridge.flush_if_due()
+
+    # -- a run's events ----------------------------------------------------------------
+
+    def new_run(self) -> None:
+        """A run was recorded and is about to start: reset what showed the last one."""
+        self._pending_grid = None
+        self._refresh_curves(new_run=True)
+        self._pacer.reset()
+        # The architecture table stays until the new network replaces it: clearing
+        # it first would cost two layout passes as the run starts.
+        self.query_one(GradientsPanel).clear_layers()
+        self.redraw_now()
+
+    def show_events(self, events: Sequence[RunEvent]) -> None:
+        """Show events the controller just folded into the current run."""
+        record = self.controller.record
+        if record is None:
+            return
+        for event in events:
+            if isinstance(event, RunStarted):
+                self._show_network(event)
+        if record.phase.is_final:
+            self._run_ended()
+        elif record.phase is Phase.PAUSED or not all(isinstance(e, EpochEnded) for e in events):
+            self.redraw_now()  # a phase change, or a paused run's last epoch: shown at once
+        else:
+            self._request_redraw()
+
+    def _show_network(self, event: RunStarted) -> None:
+        self.shown_task = event.task
+        self._show_boundary_panel(event.data.n_features == 2, event)
+        self.query_one(ArchitecturePanel).show_network(
+            event.layers,
+            parameter_count=event.parameter_count,
+            loss=event.loss,
+            learning_rate=event.learning_rate,
+            optimizer=event.optimizer,
+        )
+        self.query_one(GradientsPanel).set_layers([layer.name for layer in event.layers])
+        # The runner waits for this (briefly) before its first batch.
+        self.call_after_refresh(self._network_on_screen)
+
+    def _network_on_screen(self) -> None:
+        # The boundary panel has its size now: ask for grids of that size.
+        if self._boundary_shown():
+            shape = self.query_one(DecisionBoundary).grid_shape()
+            self.controller.boundary_request.set_shape(*shape)
+        if self.controller.bridge is not None:
+            self.controller.bridge.network_shown()
+
+    def _run_ended(self) -> None:
+        self.redraw_now()
+        self._refresh_runs_table()
+        self.app.refresh_bindings()
+        if self._boundary_shown():
+            self.controller.boundary_after_run(*self.query_one(DecisionBoundary).grid_shape())
+
+    # -- the decision boundary -----------------------------------------------------------
+
+    def _boundary_shown(self) -> bool:
+        return self._planar and not self._app_ending()
+
+    def _app_ending(self) -> bool:
+        """True once the app is ending: a late timer or message must not draw any more."""
+        return self.controller.closing or not self.app.is_running
+
+    def _show_boundary_panel(self, planar: bool, event: RunStarted) -> None:
+        """Show the boundary panel for a 2-input network, hide it for any other."""
+        self._planar = planar
+        self.query_one("#monitor").set_class(planar, "-planar")
+        self._grid_shape = None
+        if planar:
+            self.query_one(BoundaryPanel).reset(event.task, event.data.classes)
+        else:
+            self.controller.boundary_request.clear()
+
+    def show_grid(self, grid: BoundaryComputed) -> None:
+        """A grid the training thread computed: drawn with the next redraw of the run."""
+        self._pending_grid = grid
+        record = self.controller.record
+        if record is not None and record.phase in (Phase.RUNNING, Phase.STARTING):
+            self._request_redraw()
+        else:
+            self.redraw_now()
+
+    def on_decision_boundary_resized(self, message: DecisionBoundary.Resized) -> None:
+        if not self._boundary_shown():
+            return
+        self.controller.boundary_request.set_shape(message.rows, message.cols)
+        if not self.controller.is_live and (message.rows, message.cols) != self._grid_shape:
+            self.controller.boundary_after_run(message.rows, message.cols)
+
+    # -- drawing -----------------------------------------------------------------------
+
+    def _request_redraw(self) -> None:
+        """Redraw for new epochs, paced so drawing does not slow training."""
+        if self._redraw_timer is not None:
+            return  # one is already scheduled; it will show these epochs too
+        delay = self._pacer.delay()
+        if delay <= 0:
+            self._redraw_epochs()
+        else:
+            self._redraw_timer = self.set_timer(delay, self._redraw_epochs)
+
+    def _redraw_epochs(self) -> None:
+        self.redraw_now(learn=True)
+        # Grids faster than the screen redraws would be computed only to be
+        # replaced: ask for them at the pace the panels are actually drawn.
+        self.controller.boundary_request.min_interval_s = max(MIN_INTERVAL_S, self._pacer.interval)
+
+    def redraw_now(self, *, learn: bool = False) -> None:
+        """Redraw every panel from the current run at once (phase changes, keys, run ends).
+
+        Args:
+            learn: this is a paced redraw of new epochs; the pacer learns its cost.
+        """
+        if self._redraw_timer is not None:
+            self._redraw_timer.stop()
+            self._redraw_timer = None
+        if not self._app_ending():
+            self._refresh_panels()
+        self._pacer.redrawn(learn=learn)
+
+    def _refresh_panels(self) -> None:
+        record = self.controller.record
+        self.query_one(StatusPanel).show_run(record, self.shown_task)
+        self.query_one(MetricsPanel).update_metrics(metric_summaries(record, self.shown_task))
+        self.query_one(GradientsPanel).update_gradients(gradient_summaries(record))
+        grid = self._pending_grid
+        if grid is not None:
+            self._pending_grid = None
+            self.query_one(BoundaryPanel).show_grid(grid)
+            self._grid_shape = (grid.rows, grid.cols)
+        if self.active_tab == CURVES_TAB:
+            self._refresh_curves()
+        elif self.active_tab == RUNS_TAB:
+            self._refresh_runs_table()
+
+    def _refresh_curves(self, *, new_run: bool = False) -> None:
+        """Plot the current run (and, for a new run, overlay the previous one)."""
+        curves = self._mounted(LearningCurves)
+        record = self.controller.record
+        if curves is None or record is None:
+            return
+        task = record.task or self.shown_task
+        curves.show_run(record.history, task, record.epochs)
+        if new_run:
+            previous = self.controller.runs.previous(record)
+            if previous is None:
+                curves.show_previous(None, task, None)
+            else:
+                curves.show_previous(previous.history, task, previous.task)
+
+    def _refresh_runs_table(self) -> None:
+        table = self._mounted(RunsTable)
+        if table is None:
+            return
+        runs = self.controller.runs
+        table.show_runs([run_cells(record, runs.changes(record)) for record in runs])
+        self._show_run_detail(table.selected_run())
+
+    def _mounted(self, kind: type[WidgetType]) -> WidgetType | None:
+        """The one widget of ``kind`` if its tab was built, else ``None``."""
+        found = self.query(kind)
+        return found.first() if found else None
+
+    # -- tabs ----------------------------------------------------------------------------
+
+    def show_tab(self, tab: str) -> None:
+        """Show a tab (see :data:`~nntui.tui.actions.TAB_ORDER`)."""
+        if tab in TAB_ORDER:
+            self.query_one(TabbedContent).active = tab
+
+    def show_editor(self) -> None:
+        """Open the Config tab with the keyboard in the editor."""
+        self.show_tab(CONFIG_TAB)
+        self.query_one(ConfigEditor).focus_text()
+
+    def editor_config(self, refused: str) -> Config | None:
+        """The editor's config, or ``None`` (problems listed, the editor open, ``refused`` said)."""
+        editor = self.query_one(ConfigEditor)
+        config = editor.validated_config()
+        if config is None:
+            self.show_editor()
+            self.notify(f"{refused}: {problems_text(editor.problems)}", severity="error")
+        return config
+
+    def save_config(self) -> None:
+        """Save the editor's config to its file, atomically; a config with problems is not saved."""
+        config = self.editor_config("Not saved")
+        if config is None:
+            return
+        try:
+            written = save_config(config, self.save_path)
+        except ConfigError as error:
+            self.query_one(ConfigEditor).show_problems(error.problems)
+            self.notify("Not saved: " + problem_line(error.problems[0]), severity="error")
+            return
+        except OSError as error:
+            self.notify(f"Not saved: cannot write {self.save_path}: {error}", severity="error")
+            return
+        self.notify(f"Saved config to {written}")
+
+    def on_config_editor_leave_requested(self, message: ConfigEditor.LeaveRequested) -> None:
+        self.query_one(TabbedContent).query_one(Tabs).focus()
+
+    async def build_tab(self, tab: str) -> None:
+        """Build the Curves or Runs tab the first time it is shown."""
+        pane = self.query_one(f"#{tab}", TabPane)
+        if pane.children:
+            return
+        if tab == CURVES_TAB:
+            await pane.mount(LearningCurves(id="curves"))
+            self._refresh_curves(new_run=True)
+        elif tab == RUNS_TAB:
+            await pane.mount(
+                RunsTable(id="runs"),
+                Static("", id="runs-detail"),
+                Static(RUNS_HINT, id="runs-hint"),
+            )
+            self.query_one("#runs").border_title = "Every run since nntui opened"
+
+    async def curves(self) -> LearningCurves:
+        """The Curves tab's plots (the tab is built if it was not yet)."""
+        await self.build_tab(CURVES_TAB)
+        return self.query_one(LearningCurves)
+
+    def export_selected_run(self) -> None:
+        """Export the selected run (Runs tab; else the latest) to ``nntui-run-N.csv``, ``.json``."""
+        record = self.selected_run()
+        if record is None:
+            self.notify("No runs yet: nothing to export.", severity="error")
+            return
+        try:
+            changes = self.controller.runs.changes(record)
+            csv_path, json_path = export_run(record, changes, Path.cwd())
+        except OSError as error:
+            self.notify(f"Not exported: {error}", severity="error")
+            return
+        self.notify(f"Exported run {record.number}: {csv_path} and {json_path.name}")
+
+    def selected_run(self) -> RunRecord | None:
+        """The run selected in the Runs tab when it is on screen, else the latest run."""
+        runs = self.controller.runs
+        table = self._mounted(RunsTable)
+        number = table.selected_run() if table is not None and self.active_tab == RUNS_TAB else None
+        return runs.get(number) if number is not None else runs.latest
+
+    def on_data_table_row_highlighted(self, event: RunsTable.RowHighlighted) -> None:
+        if isinstance(event.data_table, RunsTable):
+            self._show_run_detail(event.data_table.selected_run())
+
+    def _show_run_detail(self, number: int | None) -> None:
+        runs = self.controller.runs
+        record = runs.get(number) if number is not None else None
+        text = run_summary(record, runs.changes(record)) if record is not None else "No runs yet."
+        # The table can highlight its first row before this sibling is mounted.
+        for detail in self.query("#runs-detail").results(Static):
+            detail.update(text)
+
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        active = self.active_tab = event.tabbed_content.active
+        if active in (CURVES_TAB, RUNS_TAB):
+            await self.build_tab(active)
+        if active == CURVES_TAB:
+            self._refresh_curves()
+        elif active == RUNS_TAB:
+            self._refresh_runs_table()
+            self.query_one(RunsTable).focus()
+        self.app.refresh_bindings()
+
+    def on_unmount(self) -> None:
+        if self._redraw_timer is not None:
+            self._redraw_timer.stop()
