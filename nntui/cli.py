@@ -13,13 +13,13 @@ for, so the headless command starts fast and works where Textual cannot draw.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from nntui._version import __version__
 from nntui.config import TASKS
+from nntui.console import discard_stdout, use_ascii_fallbacks
 from nntui.exit_codes import ExitCode
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ _HEADLESS_ONLY = (
     ("save_model", "--save-model"),
     ("metrics_jsonl", "--metrics-jsonl"),
 )
+STDIN = "-"
 PREDICT_COMMAND = "predict"
 CONFIG_COMMAND = "config"
 
@@ -39,14 +40,16 @@ _EPILOG = """\
 the task: data.source decides (plane and bump are regression, the others
 classification); --task regression also works with synthetic and csv data.
 
-exit codes: 0 success, 1 the run failed (diverged), 2 usage, config or data error,
-3 an --expect failed, 130 interrupted (Ctrl+C).
+exit codes: 0 success, 1 the run failed (diverged), 2 usage, config or data error
+or an output that cannot be written, 3 an --expect failed, 130 interrupted (Ctrl+C),
+143 stopped by SIGTERM (results so far are written for 130 and 143).
 
 examples:
   nntui                                        watch a network learn
   nntui --headless --task regression --epochs 20
   nntui --headless --output results.json --expect "val_accuracy>=0.9"
   nntui --headless --save-model model.npz --metrics-jsonl - > metrics.jsonl
+  generate-config | nntui --headless --config -      read the config from a pipe
   nntui predict --model model.npz --input data.csv --output predictions.csv
                                                (see nntui predict --help)
   nntui config schema > nntui.schema.json      JSON Schema of config.yaml for editors
@@ -73,7 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--config",
         metavar="PATH",
-        help="config YAML (default: ./config.yaml if present, else the packaged default)",
+        help="config YAML; - reads it from stdin (headless) "
+        "(default: ./config.yaml if present, else the packaged default)",
     )
     parser.add_argument(
         "--output", metavar="PATH", help="write the results JSON here (headless only)"
@@ -118,6 +122,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         2 usage, config or data error, 3 expectation failed, 130 interrupted.
     """
     arguments = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        use_ascii_fallbacks(stream)  # '->' for '→' on a terminal that cannot show it
     if arguments[:1] == [PREDICT_COMMAND]:
         from nntui.headless.predict import main as predict_main
 
@@ -160,8 +166,7 @@ def config_command(arguments: Sequence[str]) -> int:
     try:
         print(json.dumps(json_schema(), indent=2), flush=True)
     except BrokenPipeError:  # `nntui config schema | head`: the reader has had enough
-        # As the Python docs advise: point stdout at devnull so the flush at exit is quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        discard_stdout()
     return ExitCode.OK
 
 
@@ -173,11 +178,7 @@ def _exit_code(exit_request: SystemExit) -> int:
 
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
-    if not args.headless:
-        used = [flag for name, flag in _HEADLESS_ONLY if getattr(args, name)]
-        if used:
-            parser.error(f"{', '.join(used)}: only with --headless")
-
+    _check_paths(parser, args)
     from nntui.config import ConfigError, load_config
 
     try:
@@ -204,8 +205,10 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
 
         return run_app(loaded)
 
+    from nntui.files import InputFile
     from nntui.headless import run_headless
 
+    inputs = [] if loaded.path is None else [InputFile("--config", args.config or loaded.path)]
     return run_headless(
         config,
         output=args.output,
@@ -213,7 +216,21 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
         expectations=expectations,
         save_model=args.save_model,
         metrics_jsonl=args.metrics_jsonl,
+        inputs=inputs,
     )
+
+
+def _check_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Usage errors of the flags that name files (argparse exits with code 2)."""
+    if not args.headless:
+        used = [flag for name, flag in _HEADLESS_ONLY if getattr(args, name)]
+        if used:
+            parser.error(f"{', '.join(used)}: only with --headless")
+        if args.config == STDIN:
+            parser.error("--config -: reading the config from stdin needs --headless")
+    for name, flag in (*_HEADLESS_ONLY, ("config", "--config")):
+        if getattr(args, name) == "":
+            parser.error(f"{flag}: the path is empty; give a file path")
 
 
 def _data_problem(config: Config) -> str | None:

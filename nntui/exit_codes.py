@@ -4,10 +4,12 @@
 code    meaning
 ======  =============================================================
 0       success (the run completed or stopped early)
-1       the run failed (diverged or error), or its model was not saved
-2       usage, config or data error (also a bad model or input for predict)
+1       the run failed (diverged or error)
+2       usage, config or data error (also a bad model or input for predict),
+        or an output that cannot be written (refused before the run, or failed after it)
 3       an ``--expect`` gate failed
-130     interrupted by Ctrl+C
+130     interrupted by Ctrl+C (SIGINT); results so far are written
+143     stopped by SIGTERM (``timeout``, CI cancel, ``docker stop``); results so far are written
 ======  =============================================================
 """
 
@@ -24,3 +26,4 @@ class ExitCode(IntEnum):
     USAGE = 2
     EXPECTATION_FAILED = 3
     INTERRUPTED = 130
+    TERMINATED = 143

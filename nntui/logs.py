@@ -8,6 +8,7 @@ logger writes only to its file. Modules log through ``logging.getLogger(__name__
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Protocol
@@ -97,8 +98,37 @@ def _open_handler(file: str | Path, max_bytes: int, backup_count: int) -> loggin
         )
     except OSError as error:
         raise LogFileError(f"cannot open log file {file}: {error.strerror or error}") from None
+    except ValueError as error:  # e.g. a NUL byte in the path
+        raise LogFileError(f"cannot open log file {file!r}: {error}") from None
     handler.setFormatter(logging.Formatter(LOG_FORMAT, DATE_FORMAT))
     return handler
+
+
+def start_logging(config: LoggingSettings, warn: Callable[[str], None]) -> logging.Logger:
+    """Set up logging like :func:`setup_logging`, but never stop a run over the log file.
+
+    A log file that cannot be opened (a NUL byte in its path, a folder, no
+    permission, an unknown level) is one warning through ``warn``, e.g.
+    ``warning: logging.file logs/app.log: cannot open log file …: Permission
+    denied; this run is not logged``, and the run goes on without a log file.
+
+    Args:
+        config: the ``logging`` section (``config.logging``).
+        warn: called with the one warning line, if any.
+
+    Returns:
+        The ``nntui`` logger (with no file handler when the file could not be opened).
+    """
+    try:
+        return setup_logging(config)
+    except (OSError, ValueError) as error:
+        warn(f"warning: logging.file {config.file!r}: {error}; this run is not logged")
+    logger = logging.getLogger(LOGGER_NAME)
+    _remove_file_handlers(logger)
+    logger.propagate = False  # nothing reaches the terminal the faces own
+    if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+    return logger
 
 
 def close_logging() -> None:

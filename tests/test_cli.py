@@ -6,6 +6,7 @@ Most cases call ``main([...])`` in-process for speed; what needs a real process
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from bad_configs import BAD_CONFIGS, MISSING_CONFIG
 from helpers import (
@@ -257,7 +259,7 @@ def test_quiet_prints_only_the_summary(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("completed")
-    assert "test accuracy" in lines[0]
+    assert "test (" in lines[0] and "accuracy" in lines[0]
 
 
 def test_expectations_that_hold_exit_0(
@@ -597,5 +599,205 @@ def test_config_without_a_known_subcommand_is_a_usage_error(
 def test_the_exit_codes_are_the_documented_numbers() -> None:
     from nntui.exit_codes import ExitCode
 
-    assert [int(code) for code in ExitCode] == [0, 1, 2, 3, 130]
-    assert "exit codes: 0 success, 1 the run failed" in build_parser().epilog
+    assert [int(code) for code in ExitCode] == [0, 1, 2, 3, 130, 143]
+    epilog = build_parser().epilog or ""
+    assert "exit codes: 0 success, 1 the run failed" in epilog
+    assert "143 stopped by SIGTERM" in epilog
+
+
+# -- files: outputs never clobber inputs; bounded and piped input (issue 10) ----------------------
+
+
+def test_an_output_that_is_the_config_file_is_refused_before_training(
+    tiny_config_file: ConfigFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tiny_config_file({"training.epochs": 2})
+    before = config.read_text()
+    assert main(["--headless", "--config", str(config), "--output", "config.yaml"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"error: --output config.yaml: is the same file as --config {config}, an input; "
+        "writing it would destroy it: choose another path\n"
+    )
+    assert captured.out == ""
+    assert config.read_text() == before
+
+
+@pytest.mark.parametrize("flag", ["--config", "--output", "--save-model", "--metrics-jsonl"])
+def test_an_empty_path_is_a_usage_error_naming_the_flag(
+    flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--headless", flag, ""]) == 2
+    assert f"error: {flag}: the path is empty; give a file path" in capsys.readouterr().err
+
+
+def test_config_from_stdin_needs_headless(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", "-"]) == 2
+    assert "--config -: reading the config from stdin needs --headless" in (capsys.readouterr().err)
+
+
+def test_a_folder_output_and_a_device_output_are_refused(
+    tiny_config_file: ConfigFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = str(tiny_config_file({"training.epochs": 2}))
+    assert main(["--headless", "--config", config, "--output", "out/"]) == 2
+    assert "--output out/: ends in '/', so it names a folder" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+    if Path("/dev/null").exists():
+        assert main(["--headless", "--config", config, "--save-model", "/dev/null"]) == 2
+        assert "--save-model /dev/null: is a character device" in capsys.readouterr().err
+
+
+@pytest.mark.slow  # a real subprocess
+def test_sigterm_mid_run_exits_143_and_writes_every_output(
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    start_nntui: Callable[..., subprocess.Popen[str]],
+) -> None:
+    tiny_config_file(LONG_RUN)
+    process = start_nntui(
+        "--headless", "--metrics-jsonl", "-", "--output", "r.json", "--save-model", "m.npz"
+    )
+    lines = lines_of(process.stdout)
+    wait_for_line(lines, '{"event": "epoch"')
+    process.send_signal(signal.SIGTERM)
+    code = process.wait(timeout=LINE_DEADLINE_S)
+    stderr = process.stderr.read()
+    assert code == 143, stderr
+    assert "interrupted: the run was stopped by SIGTERM" in stderr
+    assert "Traceback" not in stderr
+    results = read_results(tmp_path / "r.json")
+    assert results["status"] == "interrupted"
+    assert 0 < results["epochs_completed"] < LONG_RUN["training.epochs"]
+    last = json.loads(wait_for_line(lines, '{"event": "result"'))
+    assert last["status"] == "interrupted"
+    assert (tmp_path / "m.npz").is_file()
+
+
+@pytest.mark.slow  # a real subprocess
+def test_a_closed_stdout_loses_no_file_and_prints_no_noise(
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    start_nntui: Callable[..., subprocess.Popen[str]],
+) -> None:
+    tiny_config_file({"training.epochs": 40})
+    process = start_nntui("--headless", "--output", "r.json", "--save-model", "m.npz")
+    assert process.stdout.readline().startswith("classification:")
+    process.stdout.close()  # `| head -1`
+    code = process.wait(timeout=LINE_DEADLINE_S)
+    stderr = process.stderr.read()
+    assert code == 0, stderr
+    assert stderr == (
+        "warning: stdout was closed, so progress and the summary were not shown; the run went on\n"
+    )
+    assert read_results(tmp_path / "r.json")["epochs_completed"] == 40
+    assert (tmp_path / "m.npz").is_file()
+
+
+@pytest.mark.slow  # a real subprocess
+def test_a_closed_stdout_carrying_the_jsonl_stream_is_exit_2(
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    start_nntui: Callable[..., subprocess.Popen[str]],
+) -> None:
+    tiny_config_file({"training.epochs": 40})
+    process = start_nntui("--headless", "--metrics-jsonl", "-", "--output", "r.json")
+    assert process.stdout.readline().startswith('{"event": "epoch"')
+    process.stdout.close()
+    code = process.wait(timeout=LINE_DEADLINE_S)
+    stderr = process.stderr.read()
+    assert code == 2, stderr
+    assert "error: --metrics-jsonl stdout (-): cannot write: Broken pipe" in stderr
+    assert "Exception ignored" not in stderr and "Traceback" not in stderr
+    assert read_results(tmp_path / "r.json")["status"] == "completed"
+
+
+@pytest.mark.slow  # a real subprocess
+def test_an_ascii_terminal_gets_ascii_fallbacks(
+    tiny_config_file: ConfigFactory, run_nntui: RunNntui
+) -> None:
+    tiny_config_file({"training.epochs": 2})
+    done = run_nntui(
+        "--headless", "--output", "r.json", env={"PYTHONIOENCODING": "ascii", "LC_ALL": "C"}
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.isascii()
+    assert " -> " in done.stdout.splitlines()[0]
+    assert "UnicodeEncodeError" not in done.stderr
+
+
+@pytest.mark.slow  # a real subprocess
+@pytest.mark.parametrize("config_flag", ["-", "/dev/stdin"])
+def test_a_config_is_read_from_a_pipe(
+    config_flag: str, tiny_config_file: ConfigFactory, tmp_path: Path
+) -> None:
+    if config_flag == "/dev/stdin" and not Path("/dev/stdin").exists():
+        pytest.skip("no /dev/stdin")
+    text = tiny_config_file({"training.epochs": 3}, name="piped.yaml").read_text()
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "nntui",
+            "--headless",
+            "--config",
+            config_flag,
+            "--output",
+            "r.json",
+        ],
+        input=text,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert read_results(tmp_path / "r.json")["epochs_completed"] == 3
+
+
+def saved_tiny_model(tiny_config_file: ConfigFactory, tmp_path: Path) -> tuple[Path, Path]:
+    """A tiny model saved by the real command, and a CSV of inputs it can read."""
+    config = str(tiny_config_file({"training.epochs": 2}))
+    assert main(["--headless", "--quiet", "--config", config, "--save-model", "m.npz"]) == 0
+    with np.load(tmp_path / "m.npz") as archive:
+        description = json.loads(str(archive["model"]))
+    names = description["metadata"].get("feature_names") or [
+        f"feature_{k}" for k in range(description["layer_sizes"][0])
+    ]
+    rows = ",".join(names) + "\n" + ",".join("0.5" for _ in names) + "\n"
+    (tmp_path / "in.csv").write_text(rows)
+    return tmp_path / "m.npz", tmp_path / "in.csv"
+
+
+@pytest.mark.parametrize("clash", ["m.npz", "in.csv"])
+def test_predict_refuses_to_write_over_its_model_or_input(
+    clash: str,
+    tiny_config_file: ConfigFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    saved_tiny_model(tiny_config_file, tmp_path)
+    before = (tmp_path / clash).read_bytes()
+    capsys.readouterr()
+    code = main(["predict", "--model", "m.npz", "--input", "in.csv", "--output", f"./{clash}"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: --output ./{clash}: is the same file as ")
+    assert (tmp_path / clash).read_bytes() == before
+
+
+def test_predict_to_a_closed_stdout_is_one_line_and_exit_2(
+    tiny_config_file: ConfigFactory, tmp_path: Path
+) -> None:
+    from nntui.headless.predict import main as predict_main
+
+    class Closed(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    saved_tiny_model(tiny_config_file, tmp_path)
+    err = io.StringIO()
+    code = predict_main(["--model", "m.npz", "--input", "in.csv"], stdout=Closed(), stderr=err)
+    assert code == 2
+    assert err.getvalue() == "error: stdout: cannot write the predictions: Broken pipe\n"

@@ -8,6 +8,7 @@ import pickle
 import re
 from pathlib import Path
 from typing import Any, get_args
+from unittest import mock
 
 import pytest
 from bad_configs import BAD_CONFIGS, MISSING_CONFIG  # tests/ is on sys.path (it is no package)
@@ -262,6 +263,7 @@ def test_shipped_default_matches_the_documented_keys() -> None:
         "n_classes": 3,
         "random_seed": 42,
         "test_size": 0.2,
+        "validation_split": 0.1,
     }
 
 
@@ -377,10 +379,91 @@ def test_bad_environment_values_are_reported_with_file_problems(tmp_path: Path) 
     lines = str(caught.value).splitlines()
     assert len(lines) == 3
     assert lines[0].startswith("config.yaml: training.epochs: ")
-    assert "LOG_LEVEL: must be one of DEBUG" in lines[1]
+    assert lines[1].startswith("LOG_LEVEL=LOUD: must be one of DEBUG")
     assert "set in the environment; it overrides logging.level" in lines[1]
-    assert "RANDOM_SEED: must be a non-negative integer, got 'abc'" in lines[2]
+    assert lines[2].startswith(
+        ".env line 1: RANDOM_SEED=abc: must be a non-negative integer, got 'abc'"
+    )
     assert "set in .env" in lines[2]
+
+
+def test_an_environment_value_is_named_by_its_variable_not_yaml(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(env={"RANDOM_SEED": "abc"}, cwd=tmp_path)
+    assert str(caught.value) == (
+        "RANDOM_SEED=abc: must be a non-negative integer, got 'abc' "
+        "(set in the environment; it overrides data.random_seed)"
+    )
+
+
+def test_a_dotenv_line_that_is_not_an_assignment_names_its_line(tmp_path: Path) -> None:
+    write(tmp_path / ".env", "# settings\nRANDOM_SEED=3\nthis is not an assignment\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(env=NO_ENV, cwd=tmp_path)
+    assert str(caught.value) == (
+        ".env line 3: cannot parse 'this is not an assignment': expected NAME=value"
+    )
+
+
+def test_an_unreadable_dotenv_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").mkdir()
+    with pytest.raises(ConfigError, match=r"^\.env: cannot read the file: Is a directory$"):
+        load_config(env=NO_ENV, cwd=tmp_path)
+    (tmp_path / ".env").rmdir()
+    (tmp_path / ".env").write_bytes(b"RANDOM_SEED=\xff\n")
+    with pytest.raises(ConfigError, match=r"^\.env: cannot read the file: 'utf-8' codec"):
+        load_config(env=NO_ENV, cwd=tmp_path)
+
+
+def test_a_huge_dotenv_is_not_read(tmp_path: Path) -> None:
+    write(tmp_path / ".env", "# " + "x" * 200_000 + "\n")
+    with pytest.raises(ConfigError, match=r"^\.env: the file has more than 100000 characters"):
+        load_config(env=NO_ENV, cwd=tmp_path)
+
+
+def test_a_config_is_read_from_stdin_with_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    piped = tmp_path / "piped.yaml"
+    piped.write_text("training:\n  epochs: 7\n")
+    with piped.open() as handle:
+        monkeypatch.setattr("sys.stdin", handle)
+        loaded = load_config("-", env=NO_ENV, cwd=tmp_path)
+    assert loaded.config.training.epochs == 7
+    assert (loaded.path, loaded.source) == (None, "<stdin>")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_config_is_refused_after_a_bounded_read(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config("/dev/zero", env=NO_ENV, cwd=tmp_path)
+    assert str(caught.value) == (
+        "/dev/zero: the file has more than 1,000,000 characters; a config is a few kilobytes"
+    )
+
+
+def test_an_empty_config_path_names_the_flag(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config("", env=NO_ENV, cwd=tmp_path)
+    assert str(caught.value) == "--config: the path is empty; give a config file, or - for stdin"
+
+
+def test_a_bad_value_in_a_huge_list_is_shown_as_a_bounded_excerpt(tmp_path: Path) -> None:
+    layers = ", ".join(["-1"] * 100_000)
+    write(tmp_path / "config.yaml", f"network:\n  hidden_layers: [{layers}]\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(env=NO_ENV, cwd=tmp_path)
+    assert all(len(line) < 400 for line in str(caught.value).splitlines())
+
+
+def test_an_alias_bomb_is_refused_unexpanded(tmp_path: Path) -> None:
+    bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    bomb += [f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]" for i in range(20)]
+    write(tmp_path / "config.yaml", "\n".join(bomb) + "\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(env=NO_ENV, cwd=tmp_path)
+    assert "aliases of lists and mappings are not supported" in str(caught.value)
+    assert len(str(caught.value)) < 400
 
 
 def test_syntax_error_and_env_problems_come_together(tmp_path: Path) -> None:
@@ -469,7 +552,8 @@ valid_configs = st.fixed_dictionaries(
         "n_features": st.integers(1, 10**6),
         "n_classes": st.integers(2, 50),
         "random_seed": st.integers(0, 2**64),
-        "test_size": st.floats(0.05, 0.95),
+        "test_size": st.floats(0.05, 0.9),
+        "validation_split": st.sampled_from([0.05, 0.1, 0.3]),
         "layers": st.lists(
             st.tuples(st.integers(1, 4096), st.sampled_from(sorted(ACTIVATIONS))), max_size=5
         ),
@@ -532,6 +616,7 @@ def build_plain(values: dict[str, Any]) -> dict[str, Any]:
             "n_classes": 2 if values["head"] == "sigmoid" else min(values["n_classes"], 10),
             "random_seed": values["random_seed"],
             "test_size": values["test_size"],
+            "validation_split": values["validation_split"],
         },
         "network": {
             "hidden_layers": [size for size, _ in values["layers"]],
@@ -567,9 +652,11 @@ def build_plain(values: dict[str, Any]) -> dict[str, Any]:
 @given(valid_configs, st.booleans())
 def test_dump_then_parse_round_trips(values: dict[str, Any], comments: bool) -> None:
     plain = build_plain(values)
-    config = config_from_dict(plain)
-    assert config.to_dict() == plain
-    assert parse_config_text(dump_config(config, comments=comments)) == config
+    # Sizes up to 10⁹ samples: the round trip is the point here, not this machine's memory.
+    with mock.patch.dict(os.environ, {"NNTUI_MEMORY_LIMIT": "off"}):
+        config = config_from_dict(plain)
+        assert config.to_dict() == plain
+        assert parse_config_text(dump_config(config, comments=comments)) == config
 
 
 def test_save_config_writes_a_file_that_loads_back(tmp_path: Path) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import io
 import json
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from event_streams import (
 from factories import make_config
 
 from nntui.config import Config
-from nntui.files import output_path_problem
+from nntui.files import InputFile, output_path_problem
 from nntui.headless import run_headless
 from nntui.headless.command import EventFanout
 from nntui.headless.expectations import (
@@ -161,7 +163,9 @@ def test_header_names_task_architecture_params_and_loss() -> None:
     header = format_header(started())
     for part in ("classification", "20 → 128 → 3", "3,075 params", "loss cross_entropy"):
         assert part in header
-    assert header.endswith("sgd(lr=0.01) · 100 epochs · 800 train / 200 test · seed 42")
+    assert header.endswith(
+        "sgd(lr=0.01) · 100 epochs · 800 train / 200 validation / 200 test · seed 42"
+    )
 
 
 def test_header_names_the_optimizer_schedule_stopping_and_data_source() -> None:
@@ -172,14 +176,15 @@ def test_header_names_the_optimizer_schedule_stopping_and_data_source() -> None:
         lr_schedule="plateau(×0.5 after 5 epochs without val_loss gain)",
         early_stopping="val_loss, patience 10",
         data=dataclasses.replace(
-            started().data, source="iris", n_train=120, n_validation=30, n_test=30
+            started().data, source="iris", n_train=108, n_validation=12, n_test=30
         ),
     )
     assert format_header(event) == (
         "classification: 4 → 128 → 3 · 3,075 params · loss cross_entropy · "
         "adam(lr=0.001, β1=0.9, β2=0.999) · "
         "lr schedule plateau(×0.5 after 5 epochs without val_loss gain) · "
-        "early stopping on val_loss, patience 10 · 100 epochs · iris 120 train / 30 test · "
+        "early stopping on val_loss, patience 10 · 100 epochs · "
+        "iris 108 train / 12 validation / 30 test · "
         "seed 42"
     )
 
@@ -195,7 +200,7 @@ def test_summary_of_an_early_stopped_run_says_why() -> None:
     assert first.startswith("early_stopped · 23/100 epochs")
     assert second == record.stop_message
     assert second == (
-        "early stopping: val_loss did not improve by 0 for 5 epochs; best epoch 18 restored"
+        "early stopping: val_loss did not improve for 5 epochs; best epoch 18 restored"
     )
 
 
@@ -221,16 +226,18 @@ def test_summary_shows_status_test_metrics_speed_and_results_path() -> None:
         wall_time_s=1.5,
     )
     first, second = format_summary(record, Path("out/results.json")).splitlines()
+    assert record.started is not None
+    rows = record.started.data.n_test
     assert first == (
-        "completed · 100/100 epochs · test loss 0.2100 · test accuracy 0.9433 · 1.50 s · "
-        "53,333 samples/s"
+        f"completed · 100/100 epochs · test ({rows} rows): loss 0.2100, accuracy 0.9433 · "
+        "1.50 s · 53,333 samples/s"
     )
     assert second == "results written to out/results.json"
 
 
 def test_summary_of_a_regression_run_shows_r2() -> None:
     record = ended(finished_run_events("regression", epochs=10), test={"loss": 0.1, "r2": 0.875})
-    assert "test loss 0.1000 · test R² 0.8750" in format_summary(record, None)
+    assert "rows): loss 0.1000, R² 0.8750" in format_summary(record, None)
 
 
 def test_summary_of_a_diverged_run_without_test_metrics() -> None:
@@ -352,19 +359,27 @@ def test_run_headless_writes_results_and_a_summary(tmp_path: Path) -> None:
     assert results["status"] == "completed"
     assert results["schema_version"] == 2
     assert results["epochs_completed"] == 5
-    assert results["data"]["n_validation"] == results["data"]["n_test"]
+    block = results["data"]
+    assert block["n_validation"] == math.ceil(0.1 * (block["n_train"] + block["n_validation"]))
+    assert block["n_train"] + block["n_validation"] + block["n_test"] == 120
     lines = out.getvalue().splitlines()
     assert lines[0].startswith("classification: 4 → 8 → 3")
-    assert lines[-2].startswith("completed · 5/5 epochs · test loss")
+    assert lines[-2].startswith("completed · 5/5 epochs · test (")
     assert lines[-1] == f"results written to {tmp_path / 'results.json'}"
 
 
 def test_run_headless_learns_and_passes_its_expectations(tmp_path: Path) -> None:
     config = headless_config(
-        tmp_path, {"data.n_samples": 400, "training.epochs": 40, "training.learning_rate": 0.05}
+        tmp_path,
+        {
+            "data.n_samples": 400,
+            "data.validation_split": 0.25,
+            "training.epochs": 40,
+            "training.learning_rate": 0.05,
+        },
     )
     err = io.StringIO()
-    gates = [parse_expectation("test_accuracy>=0.8"), parse_expectation("val_accuracy>=0.8")]
+    gates = [parse_expectation("test_accuracy>=0.7"), parse_expectation("val_accuracy>=0.7")]
     assert run_headless(config, expectations=gates, stdout=io.StringIO(), stderr=err) == 0, (
         err.getvalue()
     )
@@ -402,12 +417,181 @@ def test_run_headless_refuses_an_unwritable_output_before_training(tmp_path: Pat
     assert out.getvalue() == ""  # nothing was trained
 
 
-def test_run_headless_reports_an_unopenable_log_file(tmp_path: Path) -> None:
+def test_run_headless_goes_on_without_a_log_file_it_cannot_open(tmp_path: Path) -> None:
     (tmp_path / "file.txt").write_text("x")
     config = make_config({"logging.file": str(tmp_path / "file.txt" / "app.log")})
     err = io.StringIO()
-    assert run_headless(config, stdout=io.StringIO(), stderr=err) == 2
-    assert err.getvalue().startswith("error: logging.file: cannot open log file")
+    assert run_headless(config, stdout=io.StringIO(), stderr=err) == 0
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("warning: logging.file ")
+    assert lines[0].endswith("; this run is not logged")
+
+
+def test_an_output_that_is_the_training_data_is_refused_before_training(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    data.write_text("a,b,label\n" + "".join(f"{i},{i % 3},{i % 2}\n" for i in range(30)))
+    config = headless_config(
+        tmp_path, {"data.source": "csv", "data.path": str(data), "data.target": "label"}
+    )
+    out, err = io.StringIO(), io.StringIO()
+    code = run_headless(config, save_model=tmp_path / "." / "data.csv", stdout=out, stderr=err)
+    assert code == 2
+    assert err.getvalue() == (
+        f"error: --save-model {tmp_path / '.' / 'data.csv'}: is the same file as data.path "
+        f"{data}, an input; writing it would destroy it: choose another path\n"
+    )
+    assert out.getvalue() == ""
+    assert data.read_text().startswith("a,b,label")
+
+
+def test_every_output_problem_is_reported_before_training(tmp_path: Path) -> None:
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text("{}")
+    err = io.StringIO()
+    code = run_headless(
+        headless_config(tmp_path),
+        output=tmp_path / "r.json",
+        save_model=tmp_path / "r.json",
+        metrics_jsonl=config_file,
+        inputs=[InputFile("--config", config_file)],
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert code == 2
+    lines = err.getvalue().splitlines()
+    assert [line.split(" ")[1] for line in lines] == ["--save-model", "--metrics-jsonl"]
+    assert config_file.read_text() == "{}"
+
+
+def test_missing_output_folders_are_created_and_said(tmp_path: Path) -> None:
+    out = io.StringIO()
+    code = run_headless(
+        headless_config(tmp_path), output="new/r.json", stdout=out, stderr=io.StringIO()
+    )
+    assert code == 0
+    assert out.getvalue().splitlines()[0] == "created folder new/ for --output"
+    assert (tmp_path / "new" / "r.json").is_file()
+
+
+def disk_full(*args: object, **kwargs: object) -> Path:
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_a_full_disk_on_one_output_never_loses_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("nntui.headless.command.write_results", disk_full)
+    out, err = io.StringIO(), io.StringIO()
+    code = run_headless(
+        headless_config(tmp_path),
+        output=tmp_path / "r.json",
+        save_model=tmp_path / "m.npz",
+        metrics_jsonl=tmp_path / "m.jsonl",
+        stdout=out,
+        stderr=err,
+    )
+    assert code == 2
+    assert err.getvalue() == (
+        f"error: --output {tmp_path / 'r.json'}: cannot write the results: "
+        "No space left on device\n"
+    )
+    assert (tmp_path / "m.npz").is_file()
+    last = json.loads((tmp_path / "m.jsonl").read_text().splitlines()[-1])
+    assert (last["event"], last["status"]) == ("result", "completed")
+    assert "results written" not in out.getvalue()
+    assert not (tmp_path / "r.json").exists()
+
+
+def test_a_failed_run_keeps_exit_1_when_an_output_also_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("nntui.headless.command.write_results", disk_full)
+    config = headless_config(tmp_path, {"training.learning_rate": 1e6, "task": "regression"})
+    err = io.StringIO()
+    assert run_headless(config, output="r.json", stdout=io.StringIO(), stderr=err) == 1
+    assert "No space left on device" in err.getvalue()
+    assert "diverged at epoch" in err.getvalue()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_jsonl_stream_to_a_full_device_fails_alone(tmp_path: Path) -> None:
+    err = io.StringIO()
+    code = run_headless(
+        headless_config(tmp_path),
+        output=tmp_path / "r.json",
+        metrics_jsonl="/dev/full",
+        stdout=io.StringIO(),
+        stderr=err,
+    )
+    assert code == 2
+    assert err.getvalue() == (
+        "error: --metrics-jsonl /dev/full: cannot write: No space left on device "
+        "(0 lines written)\n"
+    )
+    assert json.loads((tmp_path / "r.json").read_text())["status"] == "completed"
+
+
+class ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone (``| head -1``) after ``keep`` writes."""
+
+    def __init__(self, keep: int = 0) -> None:
+        super().__init__()
+        self.keep = keep
+
+    def write(self, text: str) -> int:
+        if self.keep <= 0:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+        self.keep -= 1
+        return super().write(text)
+
+
+def test_a_closed_stdout_stops_the_progress_not_the_run(tmp_path: Path) -> None:
+    err = io.StringIO()
+    code = run_headless(
+        headless_config(tmp_path, {"training.epochs": 5}),
+        output=tmp_path / "r.json",
+        save_model=tmp_path / "m.npz",
+        stdout=ClosedPipe(keep=2),
+        stderr=err,
+    )
+    assert code == 0
+    assert err.getvalue() == (
+        "warning: stdout was closed, so progress and the summary were not shown; the run went on\n"
+    )
+    assert json.loads((tmp_path / "r.json").read_text())["epochs_completed"] == 5
+    assert (tmp_path / "m.npz").is_file()
+
+
+def test_a_closed_stdout_carrying_the_jsonl_stream_is_an_output_failure(tmp_path: Path) -> None:
+    err = io.StringIO()
+    code = run_headless(
+        headless_config(tmp_path, {"training.epochs": 5}),
+        output=tmp_path / "r.json",
+        metrics_jsonl="-",
+        stdout=ClosedPipe(keep=2),
+        stderr=err,
+    )
+    assert code == 2
+    assert "error: --metrics-jsonl stdout (-): cannot write: Broken pipe (2 lines written)" in (
+        err.getvalue()
+    )
+    assert (tmp_path / "r.json").is_file()
+
+
+def test_a_listener_that_cannot_write_is_dropped_and_the_others_go_on() -> None:
+    fanout = EventFanout(RunRecord())
+    seen: list[str] = []
+
+    def broken(event: RunEvent) -> None:
+        raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    fanout.listeners += [broken, lambda event: seen.append(type(event).__name__)]
+    for event in finished_run_events(epochs=2):
+        fanout(event)
+    assert len(seen) == 4
+    assert [type(error) for error in fanout.failures] == [BrokenPipeError]
+    assert fanout.listeners == fanout.listeners[-1:]
 
 
 def test_the_fanout_folds_before_the_listeners_see_an_event() -> None:
@@ -418,3 +602,17 @@ def test_the_fanout_folds_before_the_listeners_see_an_event() -> None:
         fanout(event)
     assert fanout.record.phase.succeeded
     assert seen == [0, 1, 2, 3, 3]  # started, three epochs, finished
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_a_jsonl_fifo_without_a_reader_is_refused_rather_than_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "follow"
+    os.mkfifo(fifo)
+    err = io.StringIO()
+    code = run_headless(
+        headless_config(tmp_path), metrics_jsonl=fifo, stdout=io.StringIO(), stderr=err
+    )
+    assert code == 2
+    assert err.getvalue() == (
+        f"error: --metrics-jsonl {fifo}: nothing is reading this FIFO; start the reader first\n"
+    )

@@ -11,7 +11,7 @@ import pytest
 from factories import make_config
 
 from nntui.config import LoggingConfig
-from nntui.logs import LOGGER_NAME, LogFileError, close_logging, setup_logging
+from nntui.logs import LOGGER_NAME, LogFileError, close_logging, setup_logging, start_logging
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} (\w+) +([\w.]+): (.*)$")
 
@@ -138,3 +138,37 @@ def test_takes_the_logging_section_of_a_config(tmp_path: Path) -> None:
     logger.error("shown")
     close_logging()
     assert records(tmp_path / "run.log") == [("ERROR", "nntui", "shown")]
+
+
+@pytest.mark.parametrize(
+    ("make_path", "reason"),
+    [
+        (lambda tmp: tmp, "Is a directory"),
+        (lambda tmp: str(tmp / "app\0.log"), "null byte"),
+        (lambda tmp: tmp / "file.txt" / "app.log", "not-a-folder-or-exists"),
+    ],
+    ids=["folder", "nul-byte", "under-a-file"],
+)
+def test_a_log_file_that_cannot_be_opened_is_one_warning_and_logging_goes_on(
+    tmp_path: Path, make_path: object, reason: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "file.txt").write_text("x")
+    path = make_path(tmp_path)  # type: ignore[operator]
+    warnings: list[str] = []
+    logger = start_logging(section("INFO", path), warnings.append)
+    logger.info("nowhere to go, and no traceback")
+    assert len(warnings) == 1
+    assert warnings[0].startswith("warning: logging.file ")
+    assert warnings[0].endswith("; this run is not logged")
+    if reason != "not-a-folder-or-exists":
+        assert reason in warnings[0]
+    assert logger.name == LOGGER_NAME and not logger.propagate
+    assert capfd.readouterr() == ("", "")
+
+
+def test_start_logging_with_a_good_file_logs_without_warning(tmp_path: Path) -> None:
+    warnings: list[str] = []
+    start_logging(section("INFO", tmp_path / "app.log"), warnings.append).info("hello")
+    close_logging()
+    assert warnings == []
+    assert [record[2] for record in records(tmp_path / "app.log")] == ["hello"]

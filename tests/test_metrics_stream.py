@@ -169,7 +169,9 @@ def test_headless_writes_a_jsonl_file_with_one_line_per_epoch(
     assert result["event"] == "result"
     assert result["status"] == "completed"
     assert result["history"]["loss"] == [record["loss"] for record in records[:-1]]
-    assert capsys.readouterr().out.splitlines()[0].startswith("classification:")  # progress
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == f"created folder {path.parent}/ for --metrics-jsonl"
+    assert lines[1].startswith("classification:")  # progress
 
 
 def test_jsonl_to_stdout_keeps_stdout_pure_and_moves_progress_to_stderr(

@@ -14,17 +14,23 @@ class ConfigProblem:
             name, ``--task``, or ``""`` for a problem with the whole file.
         message: what is wrong, naming the bad value and what is allowed.
         line: the 1-based line of the offending key in the file, when known.
+        origin: where the problem is when it is not in the config file, shown
+            instead of the config's name and the key: ``RANDOM_SEED=abc`` (an
+            environment variable), ``.env line 3`` (see ``nntui.config.overrides``).
     """
 
     key: str
     message: str
     line: int | None = None
+    origin: str | None = None
 
     def format(self, source: str) -> str:
         """One line for people: ``config.yaml: training.epochs: must be ... (line 12)``.
 
         Problems with the whole file (no key) carry their line in the message.
         """
+        if self.origin:
+            return f"{self.origin}: {self.message}"
         if not self.key:
             return f"{source}: {self.message}"
         where = f" (line {self.line})" if self.line is not None else ""

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import copy
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from nntui.config.defaults import DEFAULT_SOURCE, packaged_plain, packaged_text
 from nntui.config.errors import ConfigError, ConfigProblem
@@ -26,9 +27,12 @@ from nntui.config.model import Config, Task, build_config
 from nntui.config.overrides import TASK_KEY, apply_overrides, environment_overrides
 from nntui.config.schema import get_value, set_value
 from nntui.config.task import decide_task
-from nntui.config.validation import check_plain, read_yaml, with_lines
+from nntui.config.validation import MAX_CHARS, check_plain, read_yaml, with_lines
 
 OVERRIDES_SOURCE = "command line"
+STDIN = "-"
+"""``--config -``: read the config from standard input (a pipe)."""
+STDIN_SOURCE = "<stdin>"
 
 
 @dataclass(frozen=True)
@@ -68,15 +72,19 @@ def find_config(explicit: str | Path | None = None, cwd: Path | None = None) -> 
 
     Returns:
         ``explicit`` when given, else ``cwd/config.yaml`` when it exists, else
-        ``None`` (meaning the packaged default).
+        ``None`` (meaning the packaged default). A pipe or device
+        (``/dev/stdin``) counts as a file.
 
     Raises:
-        ConfigError: ``explicit`` is given but is not a file.
+        ConfigError: ``explicit`` is given but is empty, a folder or missing.
     """
     base = Path.cwd() if cwd is None else Path(cwd)
     if explicit is not None:
+        if os.fspath(explicit) == "":
+            problem = ConfigProblem("", "the path is empty; give a config file, or - for stdin")
+            raise ConfigError([problem], "--config")
         path = base / Path(explicit).expanduser()
-        if path.is_file():
+        if path.exists() and not path.is_dir():
             return path
         reason = "is a folder, not a config file" if path.is_dir() else "config file not found"
         raise ConfigError([ConfigProblem("", reason)], str(explicit))
@@ -99,7 +107,8 @@ def load_config(
     (``env`` wins; an empty value counts as unset). ``overrides`` win over both.
 
     Args:
-        path: the ``--config PATH`` given, if any (see :func:`find_config`).
+        path: the ``--config PATH`` given, if any (see :func:`find_config`);
+            ``"-"`` reads the config from standard input.
         env: the environment (default ``os.environ``).
         overrides: dotted keys from the command line (``{"training.epochs": 5}``).
         task: ``--task`` (``None``: the data source decides).
@@ -109,9 +118,12 @@ def load_config(
         ConfigError: with every problem of the stage that failed (see the module doc).
     """
     base = Path.cwd() if cwd is None else Path(cwd)
-    found = find_config(path, base)
-    source = DEFAULT_SOURCE if found is None else str(path or "config.yaml")
-    text = packaged_text() if found is None else _read_text(found, source)
+    if path is not None and os.fspath(path) == STDIN:
+        found, source, text = None, STDIN_SOURCE, _read_stdin()
+    else:
+        found = find_config(path, base)
+        source = DEFAULT_SOURCE if found is None else str(path or "config.yaml")
+        text = packaged_text() if found is None else _read_text(found, source)
     problems: list[ConfigProblem] = []
     lines: dict[str, int] = {}
     try:
@@ -135,9 +147,43 @@ def load_config(
 
 def _read_text(path: Path, source: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open(encoding="utf-8") as handle:
+            return read_bounded(handle, source)
     except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError([ConfigProblem("", f"cannot read the file: {error}")], source) from None
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        problem = ConfigProblem("", f"cannot read the file: {reason}")
+        raise ConfigError([problem], source) from None
+
+
+def _read_stdin() -> str:
+    """The config piped to standard input, read as UTF-8 whatever the locale says."""
+    try:
+        handle = open(sys.stdin.fileno(), encoding="utf-8", closefd=False)  # noqa: SIM115
+    except (OSError, ValueError, AttributeError) as error:
+        problem = ConfigProblem("", f"cannot read standard input: {error}")
+        raise ConfigError([problem], STDIN_SOURCE) from None
+    with handle:
+        return read_bounded(handle, STDIN_SOURCE)
+
+
+def read_bounded(stream: TextIO, source: str) -> str:
+    """Read a config's text, at most :data:`~nntui.config.validation.MAX_CHARS` characters.
+
+    A larger file (or an endless device) is refused after reading one
+    character more than the limit, never read whole.
+
+    Raises:
+        ConfigError: the text is too long or cannot be decoded.
+    """
+    try:
+        text = stream.read(MAX_CHARS + 1)
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ConfigError([ConfigProblem("", f"cannot read the file: {reason}")], source) from None
+    if len(text) > MAX_CHARS:
+        message = f"the file has more than {MAX_CHARS:,} characters; a config is a few kilobytes"
+        raise ConfigError([ConfigProblem("", message)], source)
+    return text
 
 
 def parse_config_text(text: str, source: str = "config.yaml", *, task: str | None = None) -> Config:

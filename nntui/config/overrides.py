@@ -10,6 +10,7 @@ variables ``LOG_LEVEL`` and ``RANDOM_SEED`` override ``logging.level`` and
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,10 @@ from nntui.config.schema import DOTTED_KEYS, FIELDS, GROUPS, get_value, set_valu
 
 ENV_OVERRIDES = {"LOG_LEVEL": "logging.level", "RANDOM_SEED": "data.random_seed"}
 """Environment variable -> the dotted key it overrides."""
+DOTENV = ".env"
+"""The file (in the working folder) that may set the environment overrides."""
+MAX_DOTENV_CHARS = 100_000
+"""The largest ``.env`` read (it holds a few variables)."""
 TASK_KEY = "task"
 """The override key that requests a task (like ``--task``)."""
 _NULL_WORDS = ("null", "Null", "NULL", "~")
@@ -67,31 +72,76 @@ def environment_overrides(
 ) -> tuple[dict[str, Any], list[ConfigProblem]]:
     """The checked values of ``LOG_LEVEL`` and ``RANDOM_SEED`` by dotted key, and their problems.
 
-    ``environ`` wins over ``cwd/.env``; an empty value counts as unset.
+    ``environ`` wins over ``cwd/.env``; an empty value counts as unset. A
+    problem names where the value came from: ``RANDOM_SEED=abc: must be a
+    non-negative integer …`` for the environment, ``.env line 3:
+    RANDOM_SEED=abc: …`` for the file, and ``.env line 2: cannot parse …``
+    for a line of ``.env`` that is not ``NAME=value``.
     """
-    from dotenv import dotenv_values  # only when a config is loaded (keeps imports light)
-
-    try:
-        dotenv = dotenv_values(cwd / ".env")
-    except (OSError, UnicodeDecodeError) as error:
-        return {}, [ConfigProblem(".env", f"cannot read the file: {error}")]
+    dotenv, problems = read_dotenv(cwd / DOTENV)
     overrides: dict[str, Any] = {}
-    problems: list[ConfigProblem] = []
     for variable, dotted in ENV_OVERRIDES.items():
         if environ.get(variable):
-            text, origin = environ[variable], "set in the environment"
-        elif dotenv.get(variable):
-            text, origin = str(dotenv[variable]), "set in .env"
+            text, where, origin = environ[variable], "", "set in the environment"
+        elif variable in dotenv and dotenv[variable][0]:
+            text, line = dotenv[variable]
+            where, origin = f"{DOTENV} line {line}: ", f"set in {DOTENV}"
         else:
             continue
-        field = FIELDS[dotted]
-        value: Any = text.strip()
-        if not field.text:
-            # Not a number: the check below reports it, naming the text given.
-            with contextlib.suppress(ValueError):
-                value = int(value)
         try:
-            overrides[dotted] = field.check(value)
+            overrides[dotted] = _checked(dotted, text)
         except InvalidValueError as error:
-            problems.append(ConfigProblem(variable, f"{error} ({origin}; it overrides {dotted})"))
+            message = f"{error} ({origin}; it overrides {dotted})"
+            shown = f"{where}{variable}={_excerpt(text)}"
+            problems.append(ConfigProblem(variable, message, origin=shown))
     return overrides, problems
+
+
+def read_dotenv(path: Path) -> tuple[dict[str, tuple[str, int]], list[ConfigProblem]]:
+    """The ``NAME=value`` lines of a ``.env`` file: name -> (value, line), and its problems.
+
+    A missing file is empty; a file that cannot be read, is larger than
+    :data:`MAX_DOTENV_CHARS`, or has a line that is not an assignment is a
+    problem naming ``.env`` (and the line). Values are taken as written
+    (quotes removed, no ``${VAR}`` expansion).
+    """
+    from dotenv.parser import parse_stream  # only when a config is loaded (keeps imports light)
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            text = handle.read(MAX_DOTENV_CHARS + 1)
+    except FileNotFoundError:
+        return {}, []
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        return {}, [ConfigProblem(DOTENV, f"cannot read the file: {reason}", origin=DOTENV)]
+    if len(text) > MAX_DOTENV_CHARS:
+        message = f"the file has more than {MAX_DOTENV_CHARS} characters; it is not read"
+        return {}, [ConfigProblem(DOTENV, message, origin=DOTENV)]
+    values: dict[str, tuple[str, int]] = {}
+    problems: list[ConfigProblem] = []
+    for binding in parse_stream(io.StringIO(text)):
+        line = binding.original.line
+        if binding.error:
+            shown = _excerpt(binding.original.string.strip())
+            message = f"cannot parse {shown!r}: expected NAME=value"
+            problems.append(ConfigProblem(DOTENV, message, origin=f"{DOTENV} line {line}"))
+        elif binding.key is not None:
+            values[binding.key] = (binding.value or "", line)
+    return values, problems
+
+
+def _checked(dotted: str, text: str) -> Any:
+    """``text`` checked as the value of ``dotted`` (a number when the key is not text)."""
+    field = FIELDS[dotted]
+    value: Any = text.strip()
+    if not field.text:
+        # Not a number: the check reports it, naming the text given.
+        with contextlib.suppress(ValueError):
+            value = int(value)
+    return field.check(value)
+
+
+def _excerpt(text: str, limit: int = 60) -> str:
+    """``text`` cut to ``limit`` characters for a message."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

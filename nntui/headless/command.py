@@ -7,27 +7,33 @@ The run's events are folded into one :class:`~nntui.training.record.RunRecord`
 as they arrive; the progress view shows the events, and the JSONL stream, the
 results file and the final summary read the record. Exit codes: see
 :mod:`nntui.exit_codes`.
+
+Files are never lost or clobbered: every output is checked before training
+(:func:`nntui.files.output_problems`: not a folder, a device or an input, not
+the same file as another output), missing folders are created with a note,
+and after the run each output is attempted even when another fails (a full
+disk, a closed stdout): each failure is one line naming the path, and exit 2.
+SIGTERM stops the run as Ctrl+C does (exit 143 instead of 130).
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from nntui.console import discard_stdout
 from nntui.datasets import DataSourceError
 from nntui.exit_codes import ExitCode
-from nntui.files import output_path_problem
+from nntui.files import InputFile, OutputTarget, create_output_folders, output_problems
 from nntui.headless.expectations import Expectation, failed_expectations
 from nntui.headless.metrics_stream import STDOUT, MetricsStream
 from nntui.headless.progress import format_summary, make_progress
-from nntui.logs import setup_logging
+from nntui.headless.stop_signals import StopSignals, exit_code_for, signal_name
+from nntui.logs import start_logging
 from nntui.training.control import RunControl
 from nntui.training.events import RunEvent
 from nntui.training.record import RunRecord
@@ -37,13 +43,17 @@ from nntui.training.runner import NetworkRunner, SaveModelError
 if TYPE_CHECKING:
     from nntui.config import Config
 
-__all__ = ["EventFanout", "run_headless"]
+__all__ = ["EventFanout", "Terminal", "data_inputs", "run_headless"]
 
 PathArg = str | os.PathLike[str]
 
 
 class EventFanout:
     """Fold each event into ``record``, then hand it to every listener (in order).
+
+    A listener that fails to write (a closed stdout, a full disk) is dropped
+    and its error kept in :attr:`failures`; the run and the other listeners
+    go on.
 
     Args:
         record: the run's record; listeners may read it (it already holds the event).
@@ -52,12 +62,65 @@ class EventFanout:
     def __init__(self, record: RunRecord) -> None:
         self.record = record
         self.listeners: list[Callable[[RunEvent], None]] = []
+        self.failures: list[OSError] = []
 
     def __call__(self, event: RunEvent) -> None:
         """Apply ``event`` to the record, then pass it on."""
         self.record.apply(event)
-        for listener in self.listeners:
-            listener(event)
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except OSError as error:
+                self.listeners.remove(listener)
+                self.failures.append(error)
+
+
+class Terminal:
+    """Lines for a person (progress stream) and for problems (stderr) that never raise.
+
+    When a stream's reader has gone (``| head -1``), later lines to it are
+    dropped; a closed ``sys.stdout`` is pointed at the null device so Python's
+    flush at exit stays quiet.
+
+    Args:
+        human: where progress, notes and the summary go.
+        err: where problems go.
+    """
+
+    def __init__(self, human: TextIO, err: TextIO) -> None:
+        self.human = human
+        self.err = err
+        self.lost: list[TextIO] = []
+
+    def say(self, text: str) -> None:
+        """Print a line for the person watching."""
+        self._write(self.human, text)
+
+    def error(self, text: str) -> None:
+        """Print a problem line."""
+        self._write(self.err, text)
+
+    def lose(self, stream: TextIO) -> None:
+        """Note that ``stream``'s reader has gone; write nothing more to it."""
+        if stream not in self.lost:
+            self.lost.append(stream)
+        if stream is sys.stdout or stream is sys.__stdout__:
+            discard_stdout()
+
+    def _write(self, stream: TextIO, text: str) -> None:
+        if stream in self.lost:
+            return
+        try:
+            print(text, file=stream, flush=True)
+        except OSError:
+            self.lose(stream)
+
+
+def data_inputs(config: Config) -> list[InputFile]:
+    """The files a run reads besides its config: ``data.path`` for a csv source."""
+    if config.data.source == "csv" and config.data.path:
+        return [InputFile("data.path", os.path.expanduser(config.data.path))]
+    return []
 
 
 def run_headless(
@@ -68,6 +131,7 @@ def run_headless(
     expectations: Sequence[Expectation] = (),
     save_model: PathArg | None = None,
     metrics_jsonl: PathArg | None = None,
+    inputs: Sequence[InputFile] = (),
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
 ) -> int:
@@ -76,9 +140,9 @@ def run_headless(
     Progress goes to ``stdout`` (a rich bar on a terminal, plain lines
     otherwise, nothing with ``quiet``), then a one-line summary; problems go
     to ``stderr``. With ``metrics_jsonl="-"`` stdout carries only the JSON
-    lines and the progress and summary go to ``stderr``. Ctrl+C (from the main
-    thread) stops the run within a batch; the results so far are written with
-    ``"status": "interrupted"``.
+    lines and the progress and summary go to ``stderr``. Ctrl+C or SIGTERM
+    (from the main thread) stops the run within a batch; the results so far
+    are written with ``"status": "interrupted"`` (exit 130 or 143).
 
     Args:
         config: the validated config (overrides applied, task resolved).
@@ -87,6 +151,8 @@ def run_headless(
         expectations: checked against the results of a completed run.
         save_model: where to save the trained model (``.npz``), or ``None``.
         metrics_jsonl: a file for the JSON-lines stream, ``"-"`` for stdout, or ``None``.
+        inputs: files the outputs must not replace (the config file); ``data.path``
+            is added for a csv source.
         stdout: progress and summary stream (default ``sys.stdout``).
         stderr: error stream (default ``sys.stderr``).
 
@@ -96,168 +162,203 @@ def run_headless(
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr
     jsonl_to_stdout = metrics_jsonl is not None and os.fspath(metrics_jsonl) == STDOUT
-    human = err if jsonl_to_stdout else out
-    problem = _output_problem(output, save_model, None if jsonl_to_stdout else metrics_jsonl)
-    if problem is not None:
-        print(f"error: {problem}", file=err)
+    terminal = Terminal(err if jsonl_to_stdout else out, err)
+    targets = _targets(output, save_model, metrics_jsonl)
+    if not _outputs_ready(targets, [*inputs, *data_inputs(config)], terminal):
         return ExitCode.USAGE
-    logger = _open_log(config, err)
-    if logger is None:
-        return ExitCode.USAGE
+    logger = start_logging(config.logging, terminal.error)
     fanout = EventFanout(RunRecord(config=config))
     runner = NetworkRunner(config, on_event=fanout, control=RunControl(), logger=logger)
-    code = _prepare(runner, logger, err)
-    if code is not None:
-        return code
-    if metrics_jsonl is not None:
-        try:
-            fanout.listeners.append(MetricsStream.open(metrics_jsonl, out, fanout.record))
-        except OSError as exc:
-            print(f"error: --metrics-jsonl {os.fspath(metrics_jsonl)}: {exc}", file=err)
+    with StopSignals(runner.control) as signals:
+        code = _prepare(runner, logger, terminal)
+        if code is not None:
+            return code
+        stream = _open_stream(metrics_jsonl, out, fanout, terminal)
+        if metrics_jsonl is not None and stream is None:
             return ExitCode.USAGE
-    code = _train(runner, fanout, human, quiet=quiet, logger=logger, err=err)
-    if code is not None:
-        return code
-    code = _report(fanout.record, output, expectations, logger, human, err)
-    if save_model is not None:
-        code = _save(runner, fanout.record, save_model, code, human, err)
-    return code
+        code = _train(runner, fanout, terminal, quiet=quiet, logger=logger)
+        if code is not None:
+            return code
+        failures = _write_outputs(runner, fanout.record, stream, output, save_model, terminal)
+    return _finish(fanout, signals.received, failures, expectations, logger, terminal)
 
 
-def _open_log(config: Config, err: TextIO) -> logging.Logger | None:
-    """The run's logger, or ``None`` (after saying why) when its file cannot be opened."""
-    try:
-        return setup_logging(config.logging)
-    except (OSError, ValueError) as exc:
-        print(f"error: logging.file: {exc}", file=err)
-        return None
-
-
-def _output_problem(
+def _targets(
     output: PathArg | None, save_model: PathArg | None, metrics_jsonl: PathArg | None
-) -> str | None:
-    """Why an output path given on the command line cannot be written, or ``None``."""
-    for path, flag in (
-        (output, "--output"),
-        (save_model, "--save-model"),
-        (metrics_jsonl, "--metrics-jsonl"),
-    ):
-        if path is not None and (problem := output_path_problem(path, flag)) is not None:
-            return problem
-    return None
+) -> list[OutputTarget]:
+    targets = [
+        OutputTarget(flag, path)
+        for flag, path in (("--output", output), ("--save-model", save_model))
+        if path is not None
+    ]
+    if metrics_jsonl is not None:
+        targets.append(OutputTarget("--metrics-jsonl", metrics_jsonl, streamed=True))
+    return targets
 
 
-def _prepare(runner: NetworkRunner, logger: logging.Logger, err: TextIO) -> int | None:
+def _outputs_ready(
+    targets: Sequence[OutputTarget], inputs: Sequence[InputFile], terminal: Terminal
+) -> bool:
+    """Check every output before training and create the folders they need (saying so)."""
+    problems = output_problems(targets, inputs)
+    for problem in problems:
+        terminal.error(f"error: {problem}")
+    if problems:
+        return False
+    try:
+        notes = create_output_folders(targets)
+    except OSError as error:
+        terminal.error(f"error: {error.strerror or error}")
+        return False
+    for note in notes:
+        terminal.say(note)
+    return True
+
+
+def _prepare(runner: NetworkRunner, logger: logging.Logger, terminal: Terminal) -> int | None:
     """Build the data and network: bad data is a usage error, reported before any training."""
     try:
         runner.prepare()
     except DataSourceError as exc:
         logger.error("data error: %s", exc)
-        print(f"error: {exc}", file=err)
+        terminal.error(f"error: {exc}")
         return ExitCode.USAGE
     except Exception as exc:  # a bug guard: a message, never a traceback
         logger.exception("preparing the run failed")
-        print(f"error: cannot prepare the run: {type(exc).__name__}: {exc}", file=err)
+        terminal.error(f"error: cannot prepare the run: {type(exc).__name__}: {exc}")
         return ExitCode.RUN_FAILED
     return None
+
+
+def _open_stream(
+    target: PathArg | None, stdout: TextIO, fanout: EventFanout, terminal: Terminal
+) -> MetricsStream | None:
+    """Open ``--metrics-jsonl`` and listen with it; ``None`` (after saying why) when it fails."""
+    if target is None:
+        return None
+    try:
+        stream = MetricsStream.open(target, stdout, fanout.record)
+    except OSError as exc:
+        terminal.error(f"error: --metrics-jsonl {os.fspath(target)}: {exc.strerror or exc}")
+        return None
+    fanout.listeners.append(stream)
+    return stream
 
 
 def _train(
     runner: NetworkRunner,
     fanout: EventFanout,
-    human: TextIO,
+    terminal: Terminal,
     *,
     quiet: bool,
     logger: logging.Logger,
-    err: TextIO,
 ) -> int | None:
     """Run the training with progress (and the JSONL stream); ``None`` when it ran to its end."""
-    streams = [listener for listener in fanout.listeners if isinstance(listener, MetricsStream)]
-    progress = make_progress(human, quiet=quiet)
+    progress = make_progress(terminal.human, quiet=quiet)
     fanout.listeners.append(progress)
     try:
-        with _stop_on_sigint(runner.control):
-            runner.run()
+        runner.run()
     except Exception as exc:  # the runner reports its own failures; this is a bug guard
         logger.exception("headless run crashed")
-        print(f"error: the run crashed: {type(exc).__name__}: {exc}", file=err)
+        terminal.error(f"error: the run crashed: {type(exc).__name__}: {exc}")
         return ExitCode.RUN_FAILED
     finally:
-        progress.close()
-    for stream in streams:
-        stream.write_result()
-        stream.close()
-        if stream.error is not None:
-            print(f"warning: --metrics-jsonl: writing stopped: {stream.error}", file=err)
+        try:
+            progress.close()
+        except OSError as error:
+            fanout.failures.append(error)
+    if fanout.failures:
+        terminal.lose(terminal.human)
     return None
 
 
-def _report(
+def _write_outputs(
+    runner: NetworkRunner,
     record: RunRecord,
+    stream: MetricsStream | None,
     output: PathArg | None,
-    expectations: Sequence[Expectation],
-    logger: logging.Logger,
-    out: TextIO,
-    err: TextIO,
-) -> int:
-    results = record.results or {}
+    save_model: PathArg | None,
+    terminal: Terminal,
+) -> list[str]:
+    """Write every output, each even when another fails; the failures, one line each."""
+    failures: list[str] = []
+    if stream is not None:
+        stream.write_result()
+        stream.close()
+        if stream.error is not None:
+            failures.append(stream.describe_error())
+            if stream.to_stdout:
+                terminal.lose(stream.stream)
     written: Path | None = None
     if output is not None:
         try:
-            written = write_results(results, output)
+            written = write_results(record.results or {}, output)
         except OSError as exc:
-            print(f"error: cannot write results to {os.fspath(output)}: {exc}", file=err)
-            return ExitCode.RUN_FAILED
-    print(format_summary(record, written), file=out, flush=True)
-
-    status = record.status
-    if status == "interrupted":
-        print("interrupted: the run was stopped by Ctrl+C", file=err)
-        return ExitCode.INTERRUPTED
-    if not record.phase.succeeded:
-        print(f"error: {record.reason or f'the run ended with status {status!r}'}", file=err)
-        return ExitCode.RUN_FAILED
-
-    failures = failed_expectations(expectations, flat_metrics(results))
-    for line in failures:
-        logger.warning(line)
-        print(line, file=err)
-    return ExitCode.EXPECTATION_FAILED if failures else ExitCode.OK
+            failures.append(f"--output {os.fspath(output)}: cannot write the results: {_why(exc)}")
+    terminal.say(format_summary(record, written))
+    if save_model is not None:
+        failures += _save(runner, save_model, terminal)
+    return failures
 
 
-def _save(
-    runner: NetworkRunner, record: RunRecord, path: PathArg, code: int, human: TextIO, err: TextIO
-) -> int:
-    """Save the model after the run; a failed save turns a success into exit 1."""
-    if record.status == "error":
-        print(f"error: --save-model {os.fspath(path)}: not saved: the run failed", file=err)
-        return code
+def _save(runner: NetworkRunner, path: PathArg, terminal: Terminal) -> list[str]:
+    """Save the model after the run; the failure line, if any.
+
+    A run that failed has nothing worth saving (its own error says why); a
+    model that cannot be written is an output failure.
+    """
+    shown = f"--save-model {os.fspath(path)}"
+    if runner.status == "error":
+        terminal.error(f"error: {shown}: not saved: the run failed")
+        return []
     try:
         written = runner.save_model(path)
     except SaveModelError as exc:
-        print(f"error: --save-model {os.fspath(path)}: {exc}", file=err)
+        terminal.error(f"error: {shown}: {exc}")
+        return []
     except OSError as exc:
-        print(f"error: cannot save the model to {os.fspath(path)}: {exc}", file=err)
-    else:
-        print(f"model saved to {os.fspath(written)}", file=human, flush=True)
-        return code
-    return ExitCode.RUN_FAILED if code == ExitCode.OK else code
+        return [f"{shown}: cannot write the model: {_why(exc)}"]
+    terminal.say(f"model saved to {os.fspath(written)}")
+    return []
 
 
-@contextmanager
-def _stop_on_sigint(control: RunControl) -> Iterator[None]:
-    """While training, the first Ctrl+C asks the run to stop; a second aborts at once."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
+def _finish(
+    fanout: EventFanout,
+    signum: int | None,
+    failures: Sequence[str],
+    expectations: Sequence[Expectation],
+    logger: logging.Logger,
+    terminal: Terminal,
+) -> int:
+    """Report what went wrong and choose the exit code.
 
-    def stop_run(signum: int, frame: object) -> None:
-        control.stop()
-        # The run ends within a batch; if it does not, a second Ctrl+C raises KeyboardInterrupt.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
+    Precedence: a stop signal (130/143), a failed run (1), an output that
+    could not be written (2), a failed ``--expect`` (3), else 0.
+    """
+    record = fanout.record
+    for failure in failures:
+        logger.error(failure)
+        terminal.error(f"error: {failure}")
+    if terminal.human in terminal.lost and terminal.human is not terminal.err:
+        terminal.error(
+            "warning: stdout was closed, so progress and the summary were not shown; "
+            "the run went on"
+        )
+    if record.status == "interrupted":
+        terminal.error(f"interrupted: the run was stopped by {signal_name(signum)}")
+        return exit_code_for(signum)
+    if not record.phase.succeeded:
+        terminal.error(f"error: {record.reason or f'the run ended with status {record.status!r}'}")
+        return ExitCode.RUN_FAILED
+    gates = failed_expectations(expectations, flat_metrics(record.results or {}))
+    for line in gates:
+        logger.warning(line)
+        terminal.error(line)
+    if failures:
+        return ExitCode.USAGE
+    return ExitCode.EXPECTATION_FAILED if gates else ExitCode.OK
 
-    previous = signal.signal(signal.SIGINT, stop_run)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+
+def _why(error: OSError) -> str:
+    """An OSError's reason, e.g. ``No space left on device``."""
+    return error.strerror or str(error)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import pickle
+import tracemalloc
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -247,3 +252,134 @@ def test_pickled_content_is_never_unpickled(tmp_path: Path) -> None:
     load_error(tmp_path / "object.npz")
     load_error(tmp_path / "raw.pkl")
     assert SPRUNG == []
+
+
+# -- bounded reading: nothing is allocated for a file that fails its checks ------------------
+
+MIB = 2**20
+
+
+def entries_of(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path) as archive:
+        return {key: archive[key] for key in archive.files}
+
+
+def description_of(path: Path) -> dict:
+    return json.loads(str(entries_of(path)["model"]))
+
+
+def npy_header_only(shape: tuple[int, ...], descr: str = "<f8") -> bytes:
+    """A ``.npy`` member that claims ``shape`` but holds no data."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        buffer, {"descr": descr, "fortran_order": False, "shape": shape}
+    )
+    return buffer.getvalue()
+
+
+def rebuilt(
+    path: Path,
+    target: Path,
+    *,
+    description: dict | None = None,
+    members: dict[str, bytes] | None = None,
+) -> Path:
+    """``path``'s archive with its description and some raw members replaced."""
+    entries = entries_of(path)
+    if description is not None:
+        entries["model"] = np.array(json.dumps(description))
+    buffer = io.BytesIO()
+    np.savez(buffer, **entries)
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as source:
+        originals = {info.filename: source.read(info) for info in source.infolist()}
+    originals.update(members or {})
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in originals.items():
+            archive.writestr(name, data)
+    return target
+
+
+def peak_allocation(load: Callable[[], object]) -> int:
+    tracemalloc.start()
+    with contextlib.suppress(ModelFileError):
+        load()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def test_a_huge_described_network_is_refused_before_allocating(saved: Path, tmp_path: Path) -> None:
+    description = description_of(saved)
+    description["layer_sizes"] = [200_000, 200_000, 3]
+    description["activations"] = ["relu", "softmax"]
+    path = rebuilt(saved, tmp_path / "huge.npz", description=description)
+    message = load_error(path)
+    assert "the model describes 40,000,800,003 parameters (298.0 GiB)" in message
+    assert "refused before allocating" in message
+    assert peak_allocation(lambda: NeuralNetwork.load(path)) < 16 * MIB
+
+
+def test_an_array_header_claiming_a_huge_shape_is_refused_before_reading(
+    saved: Path, tmp_path: Path
+) -> None:
+    members = {"dense_1.weights.npy": npy_header_only((1_000_000, 1_000_000))}
+    path = rebuilt(saved, tmp_path / "liar.npz", members=members)
+    message = load_error(path)
+    assert "'dense_1.weights' is float64 (1000000, 1000000), but the described network needs" in (
+        message
+    )
+    assert peak_allocation(lambda: NeuralNetwork.load(path)) < 16 * MIB
+
+
+def test_an_array_with_more_data_than_its_shape_is_refused(saved: Path, tmp_path: Path) -> None:
+    weights = entries_of(saved)["dense_1.weights"]
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, weights)
+    members = {"dense_1.weights.npy": buffer.getvalue() + bytes(MIB)}
+    path = rebuilt(saved, tmp_path / "padded.npz", members=members)
+    assert "'dense_1.weights' holds more data than its shape" in load_error(path)
+
+
+def test_an_object_array_header_is_refused_unread(saved: Path, tmp_path: Path) -> None:
+    members = {"dense_1.biases.npy": npy_header_only((5,), descr="|O")}
+    assert "object array" in load_error(rebuilt(saved, tmp_path / "obj.npz", members=members))
+
+
+def test_a_deeply_nested_description_is_refused(saved: Path, tmp_path: Path) -> None:
+    description = description_of(saved)
+    nested: object = []
+    for _ in range(40):
+        nested = [nested]
+    description["metadata"] = {"deep": nested}
+    path = rebuilt(saved, tmp_path / "deep.npz", description=description)
+    assert "nested more than 32 levels deep" in load_error(path)
+    text = json.dumps(description_of(saved))[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    raw = io.BytesIO()
+    np.lib.format.write_array(raw, np.array(text))
+    path = rebuilt(saved, tmp_path / "deeper.npz", members={"model.npy": raw.getvalue()})
+    assert "nested more than 32 levels deep" in load_error(path)
+
+
+def test_an_oversized_description_is_refused_unread(saved: Path, tmp_path: Path) -> None:
+    description = description_of(saved)
+    description["metadata"] = {"padding": "x" * (serialization.MAX_DESCRIPTION_CHARS + 10)}
+    path = rebuilt(saved, tmp_path / "big.npz", description=description)
+    assert "the model description is 1,000," in load_error(path)
+    assert "characters; at most 1,000,000 characters are read" in load_error(path)
+
+
+def test_invalid_layer_sizes_and_dtype_are_named(saved: Path, tmp_path: Path) -> None:
+    for key, value, expected in (
+        ("layer_sizes", [4, -1, 3], "layer_sizes must be a list of 2 to 1000 positive integers"),
+        ("layer_sizes", list(range(1, 5000)), "got a list of 4,999 items"),
+        ("dtype", "object", "dtype must be one of float32, float64, got 'object'"),
+    ):
+        description = description_of(saved)
+        description[key] = value
+        path = rebuilt(saved, tmp_path / "bad.npz", description=description)
+        assert expected in load_error(path)
+
+
+def test_a_lower_parameter_bound_can_be_passed(saved: Path) -> None:
+    with pytest.raises(ModelFileError, match="more than the 10 a model file may have"):
+        serialization.read_model_file(saved, max_parameters=10)
