@@ -50,8 +50,8 @@ BAD_CONFIGS: list[tuple[str, str, str]] = [
     ),
     ("test_size_zero", "data:\n  test_size: 0\n", "data.test_size"),
     (
-        "test_size_leaves_no_test_set",
-        "data:\n  n_samples: 4\n  test_size: 0.1\n",
+        "test_size_leaves_no_training_set",
+        "data:\n  n_samples: 4\n  test_size: 0.9\n",
         "data.test_size",
     ),
     ("hidden_layer_size_zero", "network:\n  hidden_layers: [64, 0]\n", "network.hidden_layers"),

@@ -12,7 +12,9 @@ import pytest
 from factories import make_config
 
 from nntui.cli import main
+from nntui.headless.predict import PredictError, predict_table
 from nntui.headless.predict import main as predict_main
+from nntui.nn.network import NeuralNetwork
 from nntui.training.runner import NetworkRunner, SaveModelError
 
 pytestmark = pytest.mark.usefixtures("isolated_cwd")
@@ -341,3 +343,79 @@ def test_a_model_without_metadata_takes_every_column_in_order(tmp_path: Path) ->
     expected = network.predict(np.array([[1.0, 2.0], [3.0, 4.0]]))[:, 0]
     assert header == ["prediction"]
     assert [float(row[0]) for row in rows] == expected.tolist()
+
+
+# -- honest predictions: never NaN printed as a class --------------------------------------
+
+
+def _resaved(tmp_path: Path, change: Any) -> Path:
+    """A trained iris model saved after ``change(network, metadata)`` edits it."""
+    runner = trained_runner()
+    assert runner.network is not None
+    metadata = runner.model_metadata()
+    change(runner.network, metadata)
+    path = tmp_path / "edited.npz"
+    runner.network.save(path, metadata=metadata)
+    return path
+
+
+def test_a_model_with_nan_weights_is_refused(tmp_path: Path) -> None:
+    def poison(network: Any, metadata: dict[str, Any]) -> None:
+        network.layers[1].biases = np.full_like(network.layers[1].biases, np.nan)
+
+    model = _resaved(tmp_path, poison)
+    inputs = write_inputs(tmp_path / "in.csv", trained_runner())
+    code, out, err = run_predict("--model", str(model), "--input", str(inputs))
+    assert code == 2 and out == ""
+    assert "layer dense_2 has biases that are NaN or infinite" in err
+    assert err.count("\n") == 1
+
+
+def test_a_model_with_a_zero_standard_deviation_is_refused(tmp_path: Path) -> None:
+    def zero_std(network: Any, metadata: dict[str, Any]) -> None:
+        metadata["normalization"]["std"][2] = 0.0
+
+    model = _resaved(tmp_path, zero_std)
+    inputs = write_inputs(tmp_path / "in.csv", trained_runner())
+    code, out, err = run_predict("--model", str(model), "--input", str(inputs))
+    assert code == 2 and out == ""
+    assert "normalization std is 0.0 for input 3" in err
+
+
+def test_every_missing_column_is_named(tmp_path: Path) -> None:
+    runner = trained_runner()
+    model = tmp_path / "m.npz"
+    runner.save_model(model)
+    inputs = tmp_path / "in.csv"
+    inputs.write_text("sepal_length,petal_width\n5.1,0.2\n", encoding="utf-8")
+    code, _, err = run_predict("--model", str(model), "--input", str(inputs))
+    assert code == 2
+    assert "columns 'sepal_width', 'petal_length' are missing" in err
+    assert err.count("\n") == 1
+
+
+def test_a_row_whose_outputs_are_not_finite_is_refused() -> None:
+    # Two inputs that overflow to +inf and -inf and meet in one unit: inf - inf is NaN.
+    network = NeuralNetwork([2, 1, 2], ["tanh", "softmax"], loss="cross_entropy", seed=0)
+    network.layers[0].weights = np.ones((2, 1))
+    network.metadata = {"normalization": {"mean": [0.0, 0.0], "std": [0.1, 0.1]}}
+    x = np.array([[1.0, 2.0], [1e308, -1e308], [1e308, -1e308]])
+    with pytest.raises(
+        PredictError,
+        match=r"in.csv: data row 2 gives NaN or infinite outputs "
+        r"\(and 1 more rows\)",
+    ):
+        predict_table(network, x, source="in.csv")
+
+
+def test_a_model_too_big_to_predict_with_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = trained_runner()
+    model = tmp_path / "m.npz"
+    runner.save_model(model)
+    inputs = write_inputs(tmp_path / "in.csv", runner)
+    monkeypatch.setenv("NNTUI_MEMORY_LIMIT", "64KiB")
+    code, out, err = run_predict("--model", str(model), "--input", str(inputs))
+    assert code == 2 and out == ""
+    assert "predicting with it needs " in err and "more than the 64.0 KiB allowed" in err

@@ -15,9 +15,11 @@ bad value, what is allowed and its line::
 Modules: :mod:`~nntui.config.model` (the typed tree), :mod:`~nntui.config.schema`
 (the keys: checks and help), :mod:`~nntui.config.validation`,
 :mod:`~nntui.config.loading` (files, ``.env``, overrides, the task),
-:mod:`~nntui.config.dump` and :mod:`~nntui.config.json_schema` (for editors).
+:mod:`~nntui.config.dump` and :mod:`~nntui.config.json_schema` (for editors),
+:mod:`~nntui.config.budget` (a network or data set too large for memory is a problem too).
 """
 
+from nntui.config.budget import check_memory
 from nntui.config.checks import InvalidValueError, did_you_mean, show
 from nntui.config.defaults import DEFAULT_SOURCE
 from nntui.config.dump import dump_config, save_config
@@ -117,6 +119,7 @@ __all__ = [
     "OutputActivation",
     "Task",
     "TrainingConfig",
+    "check_memory",
     "config_from_dict",
     "default_config",
     "did_you_mean",

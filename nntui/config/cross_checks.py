@@ -9,20 +9,26 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from nntui.config.budget import BUDGET_KEYS, memory_problems
 from nntui.config.schema import PLANAR_SOURCES, source_class_count
+from nntui.datasets.iris import IRIS_ROWS
 from nntui.datasets.planar import MIN_SAMPLES as PLANAR_MIN_SAMPLES
 from nntui.datasets.planar import PLANAR_REGRESSION
+from nntui.datasets.splits import held_out_count
 
 Problem = tuple[str, str]
 """``(dotted key, message)``."""
 
 
-def cross_key_problems(config: dict[str, dict[str, Any]], invalid: set[str]) -> list[Problem]:
+def cross_key_problems(
+    config: dict[str, dict[str, Any]], invalid: set[str], *, memory: bool = True
+) -> list[Problem]:
     """Problems that involve two keys, as ``(dotted key, message)``.
 
     Args:
         config: the plain config with every key filled in.
         invalid: dotted keys that already failed their own check (skipped here).
+        memory: also check that a run fits in memory (:mod:`nntui.config.budget`).
     """
 
     def usable(*keys: str) -> bool:
@@ -34,12 +40,19 @@ def cross_key_problems(config: dict[str, dict[str, Any]], invalid: set[str]) -> 
         problems += _activation_count_problems(network)
     if usable("data.source", "data.n_classes", "data.n_samples", "data.test_size"):
         problems += _data_problems(data)
+        if usable("data.validation_split"):
+            problems += _validation_split_problems(data)
+    if usable("data.validation_split"):
+        problems += _needs_validation_problems(config["training"], data, usable)
     if (
         usable("network.output_activation", "data.n_classes", "data.source")
         and network["output_activation"] == "sigmoid"
     ):
         problems += _sigmoid_problems(data)
-    return problems + _training_problems(config["training"], usable)
+    problems += _training_problems(config["training"], usable)
+    if memory and not problems and usable(*BUDGET_KEYS):
+        problems += memory_problems(config)
+    return problems
 
 
 def _activation_count_problems(network: dict[str, Any]) -> list[Problem]:
@@ -124,7 +137,7 @@ def _data_problems(data: dict[str, Any]) -> list[Problem]:
                 f"must be at least {PLANAR_MIN_SAMPLES} for data.source {source}, got {n_samples}",
             )
         )
-    elif n_samples * test_size < 1 or n_samples * (1 - test_size) < 1:
+    elif held_out_count(n_samples, test_size) >= n_samples:
         problems.append(
             (
                 "data.test_size",
@@ -160,3 +173,52 @@ def _sigmoid_problems(data: dict[str, Any]) -> list[Problem]:
             f"has {n_classes}; use softmax"
         )
     return [("network.output_activation", message)]
+
+
+def _validation_split_problems(data: dict[str, Any]) -> list[Problem]:
+    """A ``validation_split`` that leaves no training row (when the row count is known)."""
+    share = data["validation_split"]
+    n_rows = IRIS_ROWS if data["source"] == "iris" else data["n_samples"]
+    if data["source"] == "csv" or share == 0:
+        return []  # a csv file's rows are counted when it is read
+    n_rest = n_rows - held_out_count(n_rows, data["test_size"])
+    n_validation = held_out_count(n_rest, share)
+    if n_rest < 1 or n_rest - n_validation >= 1:
+        return []
+    return [
+        (
+            "data.validation_split",
+            f"{share} of the {n_rest} rows left after the test set validate {n_validation}, "
+            f"leaving none to train on; pick a validation_split nearer 0.1, or 0 for none",
+        )
+    ]
+
+
+def _needs_validation_problems(
+    training: dict[str, Any], data: dict[str, Any], usable: Callable[..., bool]
+) -> list[Problem]:
+    """With ``validation_split: 0`` there is no ``val_*`` metric to watch."""
+    if data["validation_split"] != 0:
+        return []
+    problems: list[Problem] = []
+    stopping = training["early_stopping"]
+    monitor_keys = ("training.early_stopping.enabled", "training.early_stopping.monitor")
+    if usable(*monitor_keys) and stopping["enabled"] and stopping["monitor"].startswith("val_"):
+        problems.append(
+            (
+                "training.early_stopping.monitor",
+                f"{stopping['monitor']} needs a validation set, but data.validation_split is 0; "
+                f"monitor {stopping['monitor'][4:]} (the training set) or set "
+                f"data.validation_split (e.g. 0.1)",
+            )
+        )
+    if usable("training.lr_schedule") and training["lr_schedule"] == "plateau":
+        problems.append(
+            (
+                "training.lr_schedule",
+                "plateau watches val_loss, which needs a validation set, but "
+                "data.validation_split is 0; set data.validation_split (e.g. 0.1) "
+                "or pick another schedule",
+            )
+        )
+    return problems

@@ -53,6 +53,7 @@ class DataConfig:
     n_classes: int
     random_seed: int
     test_size: float
+    validation_split: float
 
 
 @dataclass(frozen=True, slots=True)

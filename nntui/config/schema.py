@@ -134,7 +134,10 @@ SCHEMA: dict[str, dict[str, Entry]] = {
         ),
         "random_seed": Field(_NON_NEGATIVE, "data and initial weights; env RANDOM_SEED wins"),
         "test_size": Field(
-            number(0.0, 1.0, "a number in (0, 1)"), "held out; also the per-epoch validation set"
+            number(0.0, 1.0, "a number in (0, 1)"), "held out for the test, scored once at the end"
+        ),
+        "validation_split": Field(
+            _FRACTION, "share of the training rows that validate each epoch (val_*); 0 = none"
         ),
     },
     "network": {
@@ -201,7 +204,7 @@ SCHEMA: dict[str, dict[str, Entry]] = {
 SECTIONS = tuple(SCHEMA)
 SECTION_HELP = {
     "logging": "where nntui logs: a rotating file, never the terminal",
-    "data": "the data source, how much of it, and the train/test split",
+    "data": "the data source, how much of it, and the train/validation/test split",
     "network": "the hidden layers and the classification head",
     "training": "the optimizer, the learning-rate schedule and early stopping",
 }

@@ -155,9 +155,9 @@ def check_plain(
     _fill_hidden_activations(given, defaults)
     plain, invalid = _checked_values(given, defaults, problems)
     if defaults is not None or not invalid:
-        problems.extend(
-            ConfigProblem(key, message) for key, message in cross_key_problems(plain, invalid)
-        )
+        # The packaged default (no defaults of its own) is not held to this machine's memory.
+        cross = cross_key_problems(plain, invalid, memory=defaults is not None)
+        problems.extend(ConfigProblem(key, message) for key, message in cross)
     return plain, _in_file_order(problems, raw)
 
 

@@ -37,9 +37,11 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from nntui.console import discard_stdout
 from nntui.datasets.tabular import DataSourceError, read_csv_table
 from nntui.exit_codes import ExitCode
-from nntui.files import atomic_write_text, output_path_problem
+from nntui.files import InputFile, OutputTarget, atomic_write_text, output_problems
+from nntui.memory import MemoryLimitError, memory_limit, network_bytes, too_big
 from nntui.nn.network import NeuralNetwork
 from nntui.nn.serialization import ModelFileError
 
@@ -87,26 +89,44 @@ def main(
         args = build_parser().parse_args(sys.argv[2:] if argv is None else argv)
     except SystemExit as exit_request:  # --help or a usage error (already printed)
         return exit_request.code if isinstance(exit_request.code, int) else ExitCode.OK
-    if args.output is not None and (problem := output_path_problem(args.output)) is not None:
+    if args.output is not None and (problem := _output_problem(args)) is not None:
         print(f"error: {problem}", file=err)
         return ExitCode.USAGE
     try:
         network = load_model(args.model)
         x = read_inputs(args.input, network)
-        text = predictions_csv(network, x)
-    except (PredictError, ModelFileError, DataSourceError) as error:
+        text = predictions_csv(network, x, source=args.input)
+    except (PredictError, ModelFileError, DataSourceError, MemoryLimitError) as error:
         print(f"error: {error}", file=err)
         return ExitCode.USAGE
     if args.output is None:
-        out.write(text)
-        out.flush()
-        return ExitCode.OK
+        return _write_stdout(out, err, text)
     try:
         atomic_write_text(args.output, text)
     except OSError as error:
         print(f"error: cannot write {args.output}: {error.strerror or error}", file=err)
         return ExitCode.USAGE
     print(f"{len(x)} predictions written to {args.output}", file=err)
+    return ExitCode.OK
+
+
+def _output_problem(args: argparse.Namespace) -> str | None:
+    """Why ``--output`` cannot be written: a folder, a device, or the model or input file."""
+    inputs = [InputFile("--model", args.model), InputFile("--input", args.input)]
+    problems = output_problems([OutputTarget("--output", args.output)], inputs)
+    return problems[0] if problems else None
+
+
+def _write_stdout(out: TextIO, err: TextIO, text: str) -> int:
+    """Print the predictions; a closed stdout or full disk is one error line and exit 2."""
+    try:
+        out.write(text)
+        out.flush()
+    except OSError as error:
+        if out is sys.stdout:
+            discard_stdout()  # no "Exception ignored ... BrokenPipeError" at exit
+        print(f"error: stdout: cannot write the predictions: {error.strerror or error}", file=err)
+        return ExitCode.USAGE
     return ExitCode.OK
 
 
@@ -129,18 +149,9 @@ def load_model(path: str | Path) -> NeuralNetwork:
         raise PredictError(
             f"model {path}: names {len(names)} features but the network takes {n_inputs} inputs"
         )
-    normalization = metadata.get("normalization")
-    if normalization is not None:
-        for key in ("mean", "std"):
-            values = normalization.get(key) if isinstance(normalization, Mapping) else None
-            if (
-                not isinstance(values, list)
-                or len(values) != n_inputs
-                or not all(_is_finite_number(value) for value in values)
-            ):
-                raise PredictError(
-                    f"model {path}: its normalization {key} does not have one value per input"
-                )
+    _check_normalization(metadata.get("normalization"), n_inputs, path)
+    _check_finite_weights(network, path)
+    _check_memory(network, path)
     classes = metadata.get("class_names")
     if classes is not None and network.is_classification:
         expected = 2 if n_outputs == 1 else n_outputs
@@ -149,6 +160,54 @@ def load_model(path: str | Path) -> NeuralNetwork:
                 f"model {path}: names {len(classes)} classes but the network predicts {expected}"
             )
     return network
+
+
+def _check_normalization(normalization: Any, n_inputs: int, path: str | Path) -> None:
+    """One finite mean and one positive, finite standard deviation per input."""
+    if normalization is None:
+        return
+    for key in ("mean", "std"):
+        values = normalization.get(key) if isinstance(normalization, Mapping) else None
+        if (
+            not isinstance(values, list)
+            or len(values) != n_inputs
+            or not all(_is_finite_number(value) for value in values)
+        ):
+            raise PredictError(
+                f"model {path}: its normalization {key} does not have one value per input"
+            )
+    zero = [index for index, value in enumerate(normalization["std"]) if value <= 0]
+    if zero:
+        positions = ", ".join(str(index + 1) for index in zero)
+        raise PredictError(
+            f"model {path}: its normalization std is {normalization['std'][zero[0]]!r} for "
+            f"input {positions}; dividing by it would give NaN, so the file is not a model "
+            f"nntui saved (nntui stores 1 for a constant column)"
+        )
+
+
+def _check_finite_weights(network: NeuralNetwork, path: str | Path) -> None:
+    """Weights or biases that are NaN or infinite would print NaN probabilities as a class."""
+    for index, layer in enumerate(network.layers, start=1):
+        for name, values in (("weights", layer.weights), ("biases", layer.biases)):
+            if not np.isfinite(values).all():
+                raise PredictError(
+                    f"model {path}: layer dense_{index} has {name} that are NaN or infinite "
+                    f"(a diverged run?); retrain it, e.g. with a lower training.learning_rate"
+                )
+
+
+def _check_memory(network: NeuralNetwork, path: str | Path) -> None:
+    """A forward pass of the model must fit (a very wide layer needs rows × width numbers).
+
+    The model file's parameters are bounded when it is read; the activations of
+    a chunk of input rows are not, so they are checked here, before predicting.
+    """
+    sizes = list(network.layer_sizes)
+    needed = network_bytes(sizes, np.dtype(network.dtype).itemsize)
+    problem = too_big(needed, memory_limit(), f"a layer of {max(sizes):,} units")
+    if problem is not None:
+        raise PredictError(f"model {path}: predicting with it {problem}")
 
 
 def _is_name_list(value: Any) -> bool:
@@ -185,36 +244,61 @@ def read_inputs(path: str | Path, network: NeuralNetwork) -> np.ndarray:
             )
         indices = list(range(len(header)))
     else:
-        indices = [_column(header, column, name, wanted) for column in wanted]
+        _check_columns(header, name, wanted)
+        indices = [header.index(column) for column in wanted]
     return table.numbers(indices)
 
 
-def _column(header: list[str], column: str, name: str, wanted: Sequence[str]) -> int:
-    if column in header:
-        return header.index(column)
+def _check_columns(header: list[str], name: str, wanted: Sequence[str]) -> None:
+    """Every column the model needs is in ``header``; else one line naming each missing one."""
+    missing = [column for column in wanted if column not in header]
+    if not missing:
+        return
+    hints = []
+    spare = [column for column in header if column not in wanted]  # not already used
+    for column in missing:
+        close = difflib.get_close_matches(column, spare, n=1)
+        if close:
+            hints.append(f"{close[0]!r}" + (f" for {column!r}" if len(missing) > 1 else ""))
+    plural = "s" if len(missing) > 1 else ""
     message = (
-        f"{name}: column {column!r} is missing; the model needs {', '.join(wanted)} "
+        f"{name}: column{plural} {', '.join(map(repr, missing))} "
+        f"{'are' if plural else 'is'} missing; the model needs {', '.join(wanted)} "
         f"(the file has {', '.join(header)})"
     )
-    close = difflib.get_close_matches(column, header, n=1)
-    if close:
-        message += f" (did you mean {close[0]!r}?)"
+    if hints:
+        message += f" (did you mean {', '.join(hints)}?)"
     raise PredictError(message)
 
 
-def predict_table(network: NeuralNetwork, x: np.ndarray) -> tuple[list[str], list[list[Any]]]:
+def predict_table(
+    network: NeuralNetwork, x: np.ndarray, *, source: str = "input"
+) -> tuple[list[str], list[list[Any]]]:
     """Predictions for raw input rows: ``(header, rows)``.
 
     The saved normalisation is applied first. Classification gives
     ``predicted_class`` and ``p_<class>`` columns, regression ``prediction``.
+
+    Raises:
+        PredictError: a row's outputs are NaN or infinite (its values are far
+            beyond what the model was trained on); the message names ``source`` and the row.
     """
     metadata = _metadata(network)
     normalization = metadata.get("normalization")
-    if normalization is not None:
-        mean = np.asarray(normalization["mean"], dtype=np.float64)
-        std = np.asarray(normalization["std"], dtype=np.float64)
-        x = (x - mean) / std  # as nntui.nn.preprocessing.Standardizer.transform does
-    outputs = network.predict(x) if len(x) else np.empty((0, network.layer_sizes[-1]))
+    # A row far beyond the training data may overflow: reported below, not by NumPy.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if normalization is not None:
+            mean = np.asarray(normalization["mean"], dtype=np.float64)
+            std = np.asarray(normalization["std"], dtype=np.float64)
+            x = (x - mean) / std  # as nntui.nn.preprocessing.Standardizer.transform does
+        outputs = network.predict(x) if len(x) else np.empty((0, network.layer_sizes[-1]))
+    bad = np.flatnonzero(~np.isfinite(outputs).all(axis=1))
+    if len(bad):
+        raise PredictError(
+            f"{source}: data row {bad[0] + 1} gives NaN or infinite outputs"
+            + (f" (and {len(bad) - 1} more rows)" if len(bad) > 1 else "")
+            + "; its values are too large for the model: check the row's units"
+        )
     if not network.is_classification:
         n_outputs = outputs.shape[1]
         header = (
@@ -236,9 +320,9 @@ def predict_table(network: NeuralNetwork, x: np.ndarray) -> tuple[list[str], lis
     return header, rows
 
 
-def predictions_csv(network: NeuralNetwork, x: np.ndarray) -> str:
+def predictions_csv(network: NeuralNetwork, x: np.ndarray, *, source: str = "input") -> str:
     """The predictions of :func:`predict_table` as CSV text, numbers in full precision."""
-    header, rows = predict_table(network, x)
+    header, rows = predict_table(network, x, source=source)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from typing import Any, Protocol, TextIO
 
 from nntui.training.events import EpochEnded, RunEvent, RunFailed, RunFinished, RunStarted
+from nntui.training.formatting import format_eta, format_metric
 from nntui.training.record import RunRecord
 
 
@@ -41,7 +42,7 @@ def make_progress(stream: TextIO, *, quiet: bool = False, tty: bool | None = Non
         A callable taking run events, with a ``close()`` method.
     """
     if quiet:
-        return SilentProgress()
+        return SilentProgress(stream)
     if tty is None:
         tty = _is_interactive(stream)
     return RichProgress(stream) if tty else PlainProgress(stream)
@@ -71,7 +72,7 @@ def format_metrics(event: EpochEnded) -> str:
         ("val_loss", event.val_loss),
         (f"val_{event.metric}", event.val_score),
     )
-    text = "  ".join(f"{name} {value:.4f}" for name, value in pairs if value is not None)
+    text = "  ".join(f"{name} {format_metric(value)}" for name, value in pairs if value is not None)
     return f"{text}  lr {event.learning_rate:.3g}"
 
 
@@ -99,16 +100,25 @@ def format_header(event: RunStarted) -> str:
         parts.append(f"lr schedule {event.lr_schedule}")
     if event.early_stopping is not None:
         parts.append(f"early stopping on {event.early_stopping}")
+    validation = f"{data.n_validation} validation" if data.n_validation else "no validation"
     parts += [
         f"{event.epochs} epochs",
-        f"{source}{data.n_train} train / {data.n_test} test",
+        f"{source}{data.n_train} train / {validation} / {data.n_test} test",
         f"seed {event.seed}",
     ]
     return " · ".join(parts)
 
 
+def format_warnings(event: RunStarted) -> list[str]:
+    """One ``warning: …`` line per thing worth a look in the data (e.g. a constant column)."""
+    return [f"warning: {line}" for line in event.data.warnings]
+
+
 def format_summary(record: RunRecord, results_path: str | os.PathLike[str] | None) -> str:
-    """The final summary: status, test metrics, time and throughput, results path.
+    """The final summary: status, test metrics (named as such), time and throughput, results path.
+
+    The test set is scored once, after training: ``completed · 30/30 epochs ·
+    test (30 rows): loss 0.1234 accuracy 0.9667 · 1.20 s · 25,000 samples/s``.
 
     Args:
         record: the run, ended.
@@ -125,9 +135,13 @@ def format_summary(record: RunRecord, results_path: str | os.PathLike[str] | Non
     parts.append(f"{done}/{epochs_planned} epochs" if epochs_planned else f"{done} epochs")
     results = record.results or {}
     if results.get("test"):  # a diverged or failed run has no test metrics
-        parts.append(f"test loss {_number(record.test_metric('loss'))}")
         label = "R²" if record.metric == "r2" else "accuracy"
-        parts.append(f"test {label} {_number(record.test_metric(record.metric))}")
+        rows = record.started.data.n_test if record.started is not None else None
+        where = f"test ({rows} rows)" if rows is not None else "test"
+        parts.append(
+            f"{where}: loss {_number(record.test_metric('loss'))}, "
+            f"{label} {_number(record.test_metric(record.metric))}"
+        )
     wall_time = results.get("wall_time_s")
     if wall_time is not None:
         parts.append(f"{wall_time:.2f} s")
@@ -142,17 +156,30 @@ def format_summary(record: RunRecord, results_path: str | os.PathLike[str] | Non
     return summary
 
 
+def _eta_s(event: EpochEnded) -> float | None:
+    """Seconds left at the pace so far (the clock stops while paused)."""
+    if event.epoch <= 0 or event.elapsed_s <= 0:
+        return None
+    return max(event.epochs - event.epoch, 0) * event.elapsed_s / event.epoch
+
+
 def _number(value: float | None) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "n/a"
-    return f"{value:.4f}"
+    return format_metric(value)
 
 
 class SilentProgress:
-    """Shows nothing (``--quiet``)."""
+    """Shows no progress (``--quiet``): only the data's warnings, which a quiet run still needs."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self._stream = stream
 
     def __call__(self, event: RunEvent) -> None:
-        """Ignore ``event``."""
+        """Print the data's warnings; ignore everything else."""
+        if isinstance(event, RunStarted) and self._stream is not None:
+            for line in format_warnings(event):
+                print(line, file=self._stream, flush=True)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -168,6 +195,8 @@ class PlainProgress:
         """Print the header or an epoch line when one is due."""
         if isinstance(event, RunStarted):
             self._print(format_header(event))
+            for line in format_warnings(event):
+                self._print(line)
         elif isinstance(event, EpochEnded) and should_report(event.epoch, event.epochs):
             self._print(format_epoch_line(event))
 
@@ -193,6 +222,8 @@ class RichProgress:
         """Start the bar on ``RunStarted``, advance it per epoch, stop it at the end."""
         if isinstance(event, RunStarted):
             self._console.print(format_header(event), markup=False)
+            for line in format_warnings(event):
+                self._console.print(line, markup=False, style="yellow")
             self._start(event.epochs)
         elif isinstance(event, EpochEnded) and self._progress is not None:
             width = len(str(event.epochs))
@@ -201,6 +232,7 @@ class RichProgress:
                 completed=event.epoch,
                 epoch_text=f"epoch {event.epoch:>{width}}/{event.epochs}",
                 metrics=format_metrics(event),
+                eta=format_eta(_eta_s(event)),
             )
         elif isinstance(event, (RunFinished, RunFailed)):
             self.close()
@@ -212,7 +244,7 @@ class RichProgress:
             self._progress = None
 
     def _start(self, epochs: int) -> None:
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+        from rich.progress import BarColumn, Progress, TextColumn
         from rich.text import Text
 
         class EpochProgress(Progress):
@@ -226,14 +258,13 @@ class RichProgress:
         self._progress = EpochProgress(
             TextColumn("{task.fields[epoch_text]}"),
             BarColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            TextColumn("ETA {task.fields[eta]}"),
             console=self._console,
             redirect_stdout=False,
             redirect_stderr=False,
         )
         width = len(str(epochs))
         self._task = self._progress.add_task(
-            "train", total=epochs, epoch_text=f"epoch {0:>{width}}/{epochs}", metrics=""
+            "train", total=epochs, epoch_text=f"epoch {0:>{width}}/{epochs}", metrics="", eta="–"
         )
         self._progress.start()

@@ -4,8 +4,13 @@ A face that draws the boundary registers a :class:`BoundaryHook` with the
 runner and tells it the resolution it wants through a :class:`BoundaryRequest`;
 the hook computes the grid in the training thread — one batched forward pass
 between epochs, throttled by a :class:`BoundaryProducer` — and hands it to the
-face as a :class:`BoundaryComputed`. The face only maps values to colours; the
-runner knows no pixels.
+face as a :class:`BoundaryComputed`, together with the network's prediction
+for each train and test point (so a face can mark the misclassified ones). The
+face only maps values to colours and glyphs; the runner knows no pixels.
+
+The plane drawn frames the data: the points' range plus a margin
+(:data:`DATA_MARGIN`), as TensorFlow Playground does, so a spiral fills the
+panel instead of sitting in the middle of the source's square.
 
 Grid convention: row 0 is the top of the plane (``y_max``), column 0 its left
 (``x_min``), each value is the prediction at its pixel's centre, and ``extent``
@@ -20,7 +25,7 @@ import math
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -43,8 +48,10 @@ MIN_INTERVAL_S = 0.2
 EVERY_EPOCHS = 1
 #: The largest grid computed (pixels); a bigger request is capped, keeping its aspect.
 MAX_PIXELS = 40_000
-#: Share of the data's span added on each side when the plane comes from the data.
-DATA_MARGIN = 0.05
+#: Share of the data's span added on each side of the plane drawn.
+DATA_MARGIN = 0.08
+#: At most this many training points are overlaid (every k-th one beyond it).
+MAX_TRAIN_POINTS = 400
 
 
 def check_extent(extent: Sequence[float]) -> Extent:
@@ -113,18 +120,27 @@ def grid_points(extent: Sequence[float], rows: int, cols: int) -> np.ndarray:
 
 
 def plane_extent(input_extent: tuple[float, float] | None, *points: np.ndarray) -> Extent | None:
-    """The plane to draw: the source's square, else the data's box with a small margin.
+    """The plane to draw: the data's box plus a margin of :data:`DATA_MARGIN` on each side.
 
     Args:
-        input_extent: ``(low, high)`` of both inputs (2-D sources), or ``None``.
+        input_extent: ``(low, high)`` of both inputs (2-D sources), or ``None``;
+            only used when there are no finite points.
         points: ``(n, 2)`` raw inputs (e.g. train and test) to take the box from.
 
     Returns:
         ``(x_min, x_max, y_min, y_max)``, or ``None`` if there is nothing finite to draw.
     """
+    box = data_box(*points)
+    if box is not None:
+        return box
     if input_extent is not None:
         low, high = (float(value) for value in input_extent)
         return check_extent((low, high, low, high))
+    return None
+
+
+def data_box(*points: np.ndarray) -> Extent | None:
+    """The box of the finite points, widened by :data:`DATA_MARGIN` of its span on each side."""
     stacked = [np.asarray(block, dtype=np.float64).reshape(-1, 2) for block in points]
     if not stacked:
         return None
@@ -259,6 +275,10 @@ class BoundaryComputed:
             array object in every event of a run.
         labels: one class index (classification) or target value (regression) per point.
         final: True for the grid of the network the run ended with.
+        predicted: the network's class index (or value) for each test point, now.
+        train_points: up to :data:`MAX_TRAIN_POINTS` training points, ``(m, 2)``, read-only.
+        train_labels: their class indices or target values.
+        train_predicted: the network's class index (or value) for each of them, now.
     """
 
     epoch: int
@@ -270,6 +290,10 @@ class BoundaryComputed:
     points: np.ndarray
     labels: np.ndarray
     final: bool = False
+    predicted: np.ndarray = field(default_factory=lambda: np.empty(0))
+    train_points: np.ndarray = field(default_factory=lambda: np.empty((0, 2)))
+    train_labels: np.ndarray = field(default_factory=lambda: np.empty(0))
+    train_predicted: np.ndarray = field(default_factory=lambda: np.empty(0))
 
 
 class BoundaryProducer:
@@ -302,6 +326,8 @@ class BoundaryProducer:
         emit: Callable[[BoundaryComputed], None],
         *,
         clock: Callable[[], float] = time.monotonic,
+        train_points: np.ndarray | None = None,
+        train_labels: np.ndarray | None = None,
     ) -> None:
         self.request = request
         self.network = network
@@ -310,6 +336,11 @@ class BoundaryProducer:
         self.kind: GridKind = kind
         self.points = _read_only(np.asarray(points, dtype=np.float64).reshape(-1, 2))
         self.labels = _read_only(np.asarray(labels, dtype=np.float64).reshape(-1))
+        train_xy = np.empty((0, 2)) if train_points is None else np.asarray(train_points)
+        train_y = np.empty(0) if train_labels is None else np.asarray(train_labels)
+        keep = _every_kth(len(train_xy), MAX_TRAIN_POINTS)
+        self.train_points = _read_only(train_xy.astype(np.float64).reshape(-1, 2)[keep])
+        self.train_labels = _read_only(train_y.astype(np.float64).reshape(-1)[keep])
         self._emit = emit
         self._clock = clock
         self._last_epoch: int | None = None
@@ -353,6 +384,10 @@ class BoundaryProducer:
         extent = square_pixel_extent(self.extent, rows, cols)
         values = boundary_grid(self.network, self.standardizer, extent, rows, cols, kind=self.kind)
         return BoundaryComputed(
+            predicted=self.predict_points(self.points),
+            train_points=self.train_points,
+            train_labels=self.train_labels,
+            train_predicted=self.predict_points(self.train_points),
             epoch=epoch,
             rows=rows,
             cols=cols,
@@ -363,6 +398,14 @@ class BoundaryProducer:
             labels=self.labels,
             final=final,
         )
+
+    def predict_points(self, points: np.ndarray) -> np.ndarray:
+        """The network's class index (or first output, for regression) at raw ``points``."""
+        if not len(points):
+            return _read_only(np.empty(0))
+        output = self.network.predict(self.standardizer.transform(points))
+        # A sigmoid's probability rounds to its class; a softmax's largest wins.
+        return _read_only(point_labels(output, self.kind))
 
     def _compute(
         self, epoch: int, shape: tuple[int, int], version: int, now: float, *, final: bool
@@ -392,6 +435,11 @@ def point_labels(y: np.ndarray, kind: GridKind) -> np.ndarray:
     else:
         labels = targets.argmax(axis=1).astype(np.float64)
     return labels
+
+
+def _every_kth(count: int, most: int) -> slice:
+    """Every k-th row, so at most ``most`` of ``count`` rows are kept (all when they fit)."""
+    return slice(None, None, max(1, math.ceil(count / most)))
 
 
 def _capped(rows: int, cols: int) -> tuple[int, int]:
@@ -452,6 +500,8 @@ class BoundaryHook(EpochHook):
             point_labels(data.y_test, task),
             self._emit,
             clock=self._clock,
+            train_points=data.x_train_raw,
+            train_labels=point_labels(data.y_train, task),
         )
 
     def on_epoch_end(self, epoch: int, *, pausing: bool) -> None:

@@ -1,6 +1,9 @@
 """The data of a run: read or generate it from ``data.source``, split it, z-score it.
 
-Every source ends up the same shape — train and test arrays, inputs
+Every source ends up the same shape — train, validation and test arrays
+(``data.test_size`` of all rows for the test, scored once at the end;
+``data.validation_split`` of the rest to validate each epoch; stratified by
+class for classification), inputs
 normalised with the *training* set's mean and standard deviation, targets
 shaped for the network's head — together with what a face or a saved model
 needs to talk about them: feature names, class names, the normalisation, and
@@ -18,22 +21,25 @@ source          features                            classes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nntui.config.budget import data_memory_problem
 from nntui.datasets import DataSourceError, TabularDataset, load_csv, load_iris
 from nntui.datasets.planar import (
     PLANAR_CLASSIFICATION,
     PLANAR_EXTENT,
     PLANAR_REGRESSION,
-    generate_planar_data,
+    planar_points,
 )
-from nntui.datasets.synthetic import generate_classification_data, generate_regression_data
+from nntui.datasets.quality import check_standardized, constant_columns
+from nntui.datasets.splits import split_three_ways
+from nntui.datasets.synthetic import make_classification, make_regression
 from nntui.nn.arrays import ArrayLike, FloatArray
-from nntui.nn.preprocessing import Standardizer, fit_standardizer
+from nntui.nn.preprocessing import Standardizer, fit_standardizer, one_hot
 from nntui.training.task import HeadError, output_head
 
 if TYPE_CHECKING:
@@ -41,40 +47,49 @@ if TYPE_CHECKING:
 
 __all__ = ["DataSourceError", "RunData", "load_run_data"]
 
-Split = tuple[FloatArray, FloatArray, FloatArray, FloatArray]
 PLANAR_SOURCES = (*PLANAR_CLASSIFICATION, *PLANAR_REGRESSION)
+SETS = ("training", "validation", "test")
 
 
 @dataclass(frozen=True, eq=False)
 class RunData:
-    """Train/test arrays for one run, and the names that go with them.
+    """Train/validation/test arrays for one run, and the names that go with them.
 
     Attributes:
         x_train: normalised training inputs, ``(n_train, n_features)``.
-        x_test: normalised test inputs (also the per-epoch validation set).
+        x_val: normalised validation inputs (``val_*`` after each epoch);
+            no rows when ``data.validation_split`` is 0.
+        x_test: normalised test inputs, scored once at the end.
         y_train: targets shaped for the head: one-hot ``(n, k)`` for softmax,
             ``(n, 1)`` 0/1 for a sigmoid head, ``(n, 1)`` values for regression.
+        y_val: validation targets, shaped likewise.
         y_test: test targets, shaped likewise.
         x_train_raw: the training inputs before normalisation.
+        x_val_raw: the validation inputs before normalisation.
         x_test_raw: the test inputs before normalisation.
         standardizer: the training set's mean and standard deviation.
         feature_names: one name per input column.
         class_names: one name per class, or ``None`` for regression.
         source: the ``data.source`` (``"csv"``, ``"iris"``, ``"spiral"`` …).
         input_extent: ``(low, high)`` of both raw inputs for 2-D sources, else ``None``.
+        warnings: lines about the data worth a look (e.g. a constant column).
     """
 
     x_train: FloatArray
+    x_val: FloatArray
     x_test: FloatArray
     y_train: FloatArray
+    y_val: FloatArray
     y_test: FloatArray
     x_train_raw: FloatArray
+    x_val_raw: FloatArray
     x_test_raw: FloatArray
     standardizer: Standardizer
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...] | None
     source: str
     input_extent: tuple[float, float] | None = None
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_features(self) -> int:
@@ -92,9 +107,19 @@ class RunData:
         return int(self.x_train.shape[0])
 
     @property
+    def n_validation(self) -> int:
+        """Validation samples (0 without validation)."""
+        return int(self.x_val.shape[0])
+
+    @property
     def n_test(self) -> int:
         """Test samples."""
         return int(self.x_test.shape[0])
+
+    @property
+    def validation_data(self) -> tuple[FloatArray, FloatArray] | None:
+        """``(x_val, y_val)`` for the engine, or ``None`` without validation rows."""
+        return (self.x_val, self.y_val) if self.n_validation else None
 
     def normalize(self, x: ArrayLike) -> FloatArray:
         """Raw inputs → what the network takes (the training set's z-scores)."""
@@ -102,11 +127,16 @@ class RunData:
         return normalized
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Raw:
-    split: Split
+    """Every row of a source before the split: inputs, head-ready targets, class labels."""
+
+    x: FloatArray
+    y: FloatArray
+    labels: np.ndarray | None
     feature_names: tuple[str, ...]
     class_names: tuple[str, ...] | None
+    source: str
     extent: tuple[float, float] | None = None
 
 
@@ -120,57 +150,93 @@ def load_run_data(config: Config) -> RunData:
         The run's data.
 
     Raises:
-        DataSourceError: the csv file cannot be used (missing, malformed, a bad
-            column, too few rows to split, more classes than a sigmoid head
-            has) — the message names the file.
+        DataSourceError: the data cannot be used (a csv file missing, malformed,
+            with a bad column, too few rows to split, more classes than a
+            sigmoid head has, too large for memory; any source: a column that
+            turns NaN or overflows ``training.dtype`` after standardising) —
+            the message names the file and the column.
     """
-    data, task = config.data, config.task
-    if data.source in ("csv", "iris"):
-        raw = _tabular(data, task)
-    elif data.source in PLANAR_SOURCES:
-        raw = _planar(data)
-    else:
-        raw = _synthetic(data, task)
-    x_train, x_test, y_train, y_test = raw.split
-    if task == "classification":
-        y_train, y_test = _shape_for_head(config, y_train, y_test, raw.class_names)
-    standardizer = fit_standardizer(x_train)
+    raw = _rows(config)
+    if config.task == "classification":
+        raw = _shape_for_head(config, raw)
+    train, val, test = _split(raw, config.data)
+    # Values too large to standardise are reported by check_standardized, not by NumPy.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        standardizer = fit_standardizer(raw.x[train])
+        sets = {
+            name: standardizer.transform(raw.x[rows])
+            for name, rows in zip(SETS, (train, val, test), strict=True)
+        }
+    check_standardized(
+        sets, raw.x[train], standardizer, raw.feature_names, raw.source, config.training.dtype
+    )
     return RunData(
-        x_train=standardizer.transform(x_train),
-        x_test=standardizer.transform(x_test),
-        y_train=y_train,
-        y_test=y_test,
-        x_train_raw=x_train,
-        x_test_raw=x_test,
+        x_train=sets["training"],
+        x_val=sets["validation"],
+        x_test=sets["test"],
+        y_train=raw.y[train],
+        y_val=raw.y[val],
+        y_test=raw.y[test],
+        x_train_raw=raw.x[train],
+        x_val_raw=raw.x[val],
+        x_test_raw=raw.x[test],
         standardizer=standardizer,
         feature_names=raw.feature_names,
         class_names=raw.class_names,
-        source=data.source,
+        source=config.data.source,
         input_extent=raw.extent,
+        warnings=constant_columns(raw.x[train], standardizer, raw.feature_names, raw.source),
     )
 
 
-def _tabular(data: DataConfig, task: Task) -> _Raw:
-    table = _read_table(data, task)
+def _rows(config: Config) -> _Raw:
+    data, task = config.data, config.task
+    if data.source in ("csv", "iris"):
+        return _tabular(config)
+    if data.source in PLANAR_SOURCES:
+        return _planar(data)
+    return _synthetic(data, task)
+
+
+def _split(raw: _Raw, data: DataConfig) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(data.random_seed)
+    try:
+        return split_three_ways(len(raw.x), data.test_size, data.validation_split, rng, raw.labels)
+    except ValueError as error:
+        raise DataSourceError(
+            f"{raw.source}: cannot split its {len(raw.x)} rows with data.test_size "
+            f"{data.test_size} and data.validation_split {data.validation_split}: {error}"
+        ) from None
+
+
+def _tabular(config: Config) -> _Raw:
+    table = _read_table(config.data, config.task)
+    problem = data_memory_problem(config, table.n_samples, table.n_features)
+    if problem is not None:
+        raise DataSourceError(f"{table.source}: {problem}")
     names = None if table.class_names is None else tuple(table.class_names)
-    return _Raw(_split(table, data.test_size, data.random_seed), tuple(table.feature_names), names)
+    if names is None:
+        y, labels = np.asarray(table.y, dtype=np.float64).reshape(-1, 1), None
+    else:
+        labels = np.asarray(table.y)
+        y = one_hot(labels, len(names))
+    return _Raw(np.asarray(table.x), y, labels, tuple(table.feature_names), names, table.source)
 
 
 def _planar(data: DataConfig) -> _Raw:
     n_classes = data.n_classes if data.source == "spiral" else 2
-    split: Split = generate_planar_data(
+    x, y, labels = planar_points(
         data.source,
         n_samples=data.n_samples,
         noise=data.noise,
         random_seed=data.random_seed,
-        test_size=data.test_size,
         n_classes=n_classes,
     )
     names = None
     if data.source in PLANAR_CLASSIFICATION:
         names = tuple(f"class_{k}" for k in range(n_classes))
     extent = (float(PLANAR_EXTENT[0]), float(PLANAR_EXTENT[1]))
-    return _Raw(split, ("x1", "x2"), names, extent)
+    return _Raw(x, y, labels, ("x1", "x2"), names, data.source, extent)
 
 
 def _read_table(data: DataConfig, task: Task) -> TabularDataset:
@@ -183,52 +249,25 @@ def _read_table(data: DataConfig, task: Task) -> TabularDataset:
     return load_csv(path, target=data.target, features=features, task=task)
 
 
-def _split(table: TabularDataset, test_size: float, seed: int) -> Split:
-    try:
-        split: Split = table.split(test_size=test_size, random_seed=seed)
-    except ValueError as error:
-        raise DataSourceError(
-            f"{table.source}: cannot split its {table.n_samples} rows with "
-            f"data.test_size {test_size}: {error}"
-        ) from None
-    return split
-
-
 def _synthetic(data: DataConfig, task: Task) -> _Raw:
-    split: Split
+    features = tuple(f"x{k}" for k in range(1, data.n_features + 1))
     if task == "regression":
-        split = generate_regression_data(
-            n_samples=data.n_samples,
-            n_features=data.n_features,
-            random_seed=data.random_seed,
-            test_size=data.test_size,
-        )
-        classes = None
-    else:
-        split = generate_classification_data(
-            n_samples=data.n_samples,
-            n_features=data.n_features,
-            n_classes=data.n_classes,
-            random_seed=data.random_seed,
-            test_size=data.test_size,
-        )
-        classes = tuple(f"class_{k}" for k in range(split[2].shape[1]))
-    features = tuple(f"x{k}" for k in range(1, split[0].shape[1] + 1))
-    return _Raw(split, features, classes)
+        x, y = make_regression(data.n_samples, data.n_features, data.random_seed)
+        return _Raw(x, y, None, features, None, data.source)
+    x, labels = make_classification(
+        data.n_samples, data.n_features, data.n_classes, data.random_seed
+    )
+    classes = tuple(f"class_{k}" for k in range(data.n_classes))
+    return _Raw(x, one_hot(labels, data.n_classes), labels, features, classes, data.source)
 
 
-def _shape_for_head(
-    config: Config,
-    y_train: FloatArray,
-    y_test: FloatArray,
-    class_names: tuple[str, ...] | None,
-) -> tuple[FloatArray, FloatArray]:
-    n_classes = int(y_train.shape[1])
+def _shape_for_head(config: Config, raw: _Raw) -> _Raw:
+    n_classes = int(raw.y.shape[1])
     try:
         head = output_head(config, n_classes)
     except HeadError:
         data = config.data
-        names = ", ".join(class_names or ())
+        names = ", ".join(raw.class_names or ())
         raise DataSourceError(
             f"{data.path or data.source}: target column {data.target!r} has "
             f"{n_classes} classes ({names}), but network.output_activation sigmoid has one "
@@ -236,5 +275,5 @@ def _shape_for_head(
         ) from None
     if head.activation == "sigmoid":
         # One sigmoid unit predicts P(class 1): keep the one-hot's second column.
-        return y_train[:, 1:2], y_test[:, 1:2]
-    return y_train, y_test
+        return replace(raw, y=np.ascontiguousarray(raw.y[:, 1:2]))
+    return raw

@@ -71,13 +71,14 @@ class DataSummary:
     Attributes:
         source: ``data.source``: ``"synthetic"``, ``"csv"``, ``"iris"``, ``"spiral"`` …
         n_train: training rows.
-        n_validation: rows evaluated after each epoch (today: the test rows).
+        n_validation: rows evaluated after each epoch (``val_*``; 0 without validation).
         n_test: held-out rows of the final test.
         n_features: inputs per row.
         classes: one name per class, or ``None`` for regression.
         feature_names: one name per input.
         input_extent: ``(low, high)`` of both inputs for 2-D sources (the plane
             to draw), else ``None``.
+        warnings: lines about the data worth showing (e.g. a constant column).
     """
 
     source: str
@@ -88,6 +89,7 @@ class DataSummary:
     classes: tuple[str, ...] | None
     feature_names: tuple[str, ...]
     input_extent: tuple[float, float] | None = None
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,7 @@ class RunFinished:
     Attributes:
         status: ``"completed"``, ``"early_stopped"`` or ``"interrupted"``.
         stop_message: why it ended, for people, e.g. ``"early stopping: val_loss
-            did not improve by 0 for 10 epochs; best epoch 23 restored"``.
+            did not improve for 10 epochs; best epoch 23 restored"``.
         results: the results document (see :mod:`nntui.training.results`).
     """
 

@@ -222,13 +222,15 @@ class RunRecord:
             self.phase = Phase.RUNNING
         metric = event.metric
         keys = ("loss", metric, "val_loss", f"val_{metric}", "learning_rate")
-        self.history = {key: [] for key in keys}
+        # Without validation rows (data.validation_split 0) there are no val_* series at all.
+        self.history = {key: [] for key in keys if self.has_validation or not _is_val(key)}
         self.layer_history = {layer.name: [] for layer in event.layers}
 
     def _add_epoch(self, event: EpochEnded) -> None:
         self.last_epoch = event
         for key, value in event.metrics().items():
-            self.history.setdefault(key, []).append(finite_or_none(value))
+            if self.has_validation or not _is_val(key):
+                self.history.setdefault(key, []).append(finite_or_none(value))
         for layer in event.layers:
             self.layer_history.setdefault(layer.name, []).append(finite_or_none(layer.grad_norm))
         self.best = self.best.update(event.epoch, event.metrics().get(self.best.monitor))
@@ -260,6 +262,11 @@ class RunRecord:
         if self.started is not None:
             return self.started.epochs
         return self.config.training.epochs if self.config is not None else 0
+
+    @property
+    def has_validation(self) -> bool:
+        """Whether ``val_*`` metrics exist: the run has validation rows (unknown: assumed)."""
+        return self.started is None or self.started.data.n_validation > 0
 
     @property
     def epochs_done(self) -> int:
@@ -340,8 +347,13 @@ def _monitor_of(config: Config | None) -> Best:
         return Best(DEFAULT_MONITOR)
     stopping = config.training.early_stopping
     if not stopping.enabled:
-        return Best(DEFAULT_MONITOR)
+        # Without a validation set (data.validation_split 0) the best is the training loss's.
+        return Best(DEFAULT_MONITOR if config.data.validation_split > 0 else "loss")
     return Best(stopping.monitor, min_delta=float(stopping.min_delta))
+
+
+def _is_val(key: str) -> bool:
+    return key.startswith("val_")
 
 
 def _config_task(config: Config | None) -> Task | None:

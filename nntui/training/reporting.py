@@ -65,12 +65,13 @@ def started_event(
     summary = DataSummary(
         source=data.source,
         n_train=data.n_train,
-        n_validation=data.n_test,  # validation is the test split for now
+        n_validation=data.n_validation,
         n_test=data.n_test,
         n_features=data.n_features,
         classes=data.class_names,
         feature_names=data.feature_names,
         input_extent=data.input_extent,
+        warnings=data.warnings,
     )
     return RunStarted(
         config=config,

@@ -3,11 +3,12 @@
 The document is plain JSON so scripts and CI can consume it::
 
     {"schema_version": 2, "version": "0.1.0", "status": "early_stopped",
-     "stop_message": "early stopping: val_loss did not improve by 0 for 10 epochs; ...",
+     "stop_message": "early stopping: val_loss did not improve for 10 epochs; ...",
      "task": "classification", "config": {...},
      "architecture": {"layer_sizes": [...], ..., "optimizer": "adam(lr=0.001, ...)"},
-     "data": {"source": "iris", "n_train": 120, "n_validation": 30, "n_test": 30,
-              "n_features": 4, "feature_names": [...], "class_names": ["setosa", ...]},
+     "data": {"source": "iris", "n_train": 108, "n_validation": 12, "n_test": 30,
+              "n_features": 4, "feature_names": [...], "class_names": ["setosa", ...],
+              "warnings": []},
      "history": {"loss": [...], "accuracy": [...], "val_loss": [...], ...,
                  "learning_rate": [...]},
      "test": {"loss": 0.21, "accuracy": 0.94}, "epochs_completed": 100,
@@ -17,7 +18,9 @@ The document is plain JSON so scripts and CI can consume it::
      "wall_time_s": 2.3, "samples_per_s": 35000.0, "seed": 42}
 
 ``status`` is one of :data:`STATUSES`; ``diagnostics`` are the last epoch's.
-Schema version 2 added ``data.n_validation``.
+Schema version 2 added ``data.n_validation``: ``history``'s ``val_*`` come from
+the validation rows (``data.validation_split`` of the training rows; no ``val_*``
+keys when it is 0), ``test`` from the test rows, scored once at the end.
 """
 
 from __future__ import annotations
@@ -117,7 +120,12 @@ def architecture(started: RunStarted) -> dict[str, Any]:
 
 
 def data_block(record: RunRecord) -> dict[str, Any]:
-    """The ``data`` block: source, rows in train/validation/test, features, classes."""
+    """The ``data`` block: source, rows in train/validation/test, features, classes, warnings.
+
+    ``history``'s ``val_*`` come from the ``n_validation`` rows (none when
+    ``data.validation_split`` is 0); ``test`` from the ``n_test`` rows, scored
+    once after training.
+    """
     config = record.config
     if record.started is None:
         return {} if config is None else {"source": config.data.source}
@@ -130,6 +138,7 @@ def data_block(record: RunRecord) -> dict[str, Any]:
         "n_features": data.n_features,
         "feature_names": list(data.feature_names),
         "class_names": None if data.classes is None else list(data.classes),
+        "warnings": list(data.warnings),
     }
     if data.source == "csv" and config is not None:
         block["path"] = str(config.data.path)
@@ -147,8 +156,9 @@ def describe_stop(record: RunRecord, status: FinalStatus) -> str:
             if stopping.restore_best_weights
             else f"best epoch {best.epoch}; the last epoch's weights kept"
         )
+        by = f" by {stopping.min_delta:g}" if stopping.min_delta > 0 else ""
         return (
-            f"early stopping: {best.monitor} did not improve by {stopping.min_delta:g} "
+            f"early stopping: {best.monitor} did not improve{by} "
             f"for {stopping.patience} epochs; {kept}"
         )
     if status == "interrupted":

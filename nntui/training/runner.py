@@ -24,6 +24,7 @@ from nntui.nn.callbacks import Callback
 from nntui.nn.network import NeuralNetwork, TrainingDiverged
 from nntui.training.control import RunControl
 from nntui.training.datasets import RunData, load_run_data
+from nntui.training.divergence import LEARNING_RATE_HINT, divergence_hint
 from nntui.training.events import (
     FinalStatus,
     RunEvent,
@@ -48,7 +49,7 @@ _NULL_LOGGER = logging.getLogger("nntui.null")
 _NULL_LOGGER.addHandler(logging.NullHandler())
 _NULL_LOGGER.propagate = False
 
-DIVERGED_HINT = "try a lower training.learning_rate"
+DIVERGED_HINT = LEARNING_RATE_HINT
 
 
 class SaveModelError(RuntimeError):
@@ -98,6 +99,7 @@ class NetworkRunner:
         self._hooks = list(hooks)
         self._clock = TrainingClock()
         self._started = time.perf_counter()
+        self._hint = DIVERGED_HINT
 
     # -- the run -----------------------------------------------------------
 
@@ -145,7 +147,8 @@ class NetworkRunner:
             self._log_start(network, data)
             self._train(network, data)
         except TrainingDiverged as diverged:
-            return self._fail("diverged", f"{diverged} — {DIVERGED_HINT}")
+            self._hint = divergence_hint(network, data, self.config.training)
+            return self._fail("diverged", f"{diverged} — {self._hint}")
         except Exception as error:  # a face must hear about any failure, not crash
             self._log.exception("run failed with an unexpected error")
             return self._fail("error", f"{type(error).__name__}: {error}")
@@ -172,7 +175,7 @@ class NetworkRunner:
             epochs=training.epochs,
             learning_rate=training.learning_rate,
             batch_size=training.batch_size,
-            validation_data=(data.x_test, data.y_test),
+            validation_data=data.validation_data,  # None with data.validation_split 0
             shuffle=training.shuffle,
             optimizer=options.optimizer,
             l2=options.l2,
@@ -255,11 +258,16 @@ class NetworkRunner:
             self._on_event(event)
 
     def _log_start(self, network: NeuralNetwork, data: RunData) -> None:
+        for line in data.warnings:
+            self._log.warning("data: %s", line)
         self._log.info(
-            "run started: task=%s source=%s layers=%s activations=%s loss=%s "
-            "optimizer=%s params=%d seed=%d",
+            "run started: task=%s source=%s rows train=%d validation=%d test=%d layers=%s "
+            "activations=%s loss=%s optimizer=%s params=%d seed=%d",
             self.config.task,
             data.source,
+            data.n_train,
+            data.n_validation,
+            data.n_test,
             network.layer_sizes,
             network.activations,
             network.loss,
@@ -336,8 +344,7 @@ class NetworkRunner:
         network, _ = self._built()
         if self.status == "diverged":
             raise SaveModelError(
-                "the run diverged, so its weights are not finite: no model was saved; "
-                f"{DIVERGED_HINT}"
+                f"the run diverged, so its weights are not finite: no model was saved; {self._hint}"
             )
         return Path(network.save(path, metadata=self.model_metadata()))
 

@@ -7,14 +7,8 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from nntui.nn.data import (
-    Standardizer,
-    fit_standardizer,
-    generate_classification_data,
-    generate_regression_data,
-    normalize_features,
-    one_hot,
-)
+from nntui.datasets.synthetic import generate_classification_data, generate_regression_data
+from nntui.nn.preprocessing import Standardizer, fit_standardizer, normalize_features, one_hot
 
 
 def test_classification_data_shapes_and_one_hot_labels() -> None:

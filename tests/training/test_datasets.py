@@ -40,7 +40,7 @@ def test_synthetic_data_is_named_and_normalised_with_training_statistics() -> No
 
     assert data.feature_names == ("x1", "x2", "x3", "x4", "x5")
     assert data.class_names == ("class_0", "class_1", "class_2")
-    assert (data.n_train, data.n_test, data.n_features) == (160, 40, 5)
+    assert (data.n_train, data.n_validation, data.n_test, data.n_features) == (144, 16, 40, 5)
     np.testing.assert_allclose(data.x_train.mean(axis=0), 0.0, atol=1e-12)
     np.testing.assert_allclose(data.x_train.std(axis=0), 1.0)
     # The test set goes through the training statistics, not its own.
@@ -52,7 +52,7 @@ def test_synthetic_data_is_named_and_normalised_with_training_statistics() -> No
 def test_synthetic_regression_has_no_class_names() -> None:
     data = load_run_data(config_with(data__n_samples=100, task="regression"))
     assert data.class_names is None
-    assert data.y_train.shape == (80, 1)
+    assert data.y_train.shape == (72, 1)  # 100 - 20 test - 8 validation
 
 
 def test_iris_comes_from_the_packaged_table() -> None:
@@ -60,8 +60,9 @@ def test_iris_comes_from_the_packaged_table() -> None:
 
     assert data.feature_names == ("sepal_length", "sepal_width", "petal_length", "petal_width")
     assert data.class_names == ("setosa", "versicolor", "virginica")
-    assert (data.n_train, data.n_test) == (120, 30)
+    assert (data.n_train, data.n_validation, data.n_test) == (108, 12, 30)
     assert data.y_test.sum(axis=0).tolist() == [10, 10, 10]  # a stratified split
+    assert data.y_val.sum(axis=0).tolist() == [4, 4, 4]
     assert data.source == "iris"
 
 
@@ -82,8 +83,9 @@ def test_csv_labels_become_class_names_and_features_keep_their_order(
 
     assert data.class_names == ("ant", "cat", "dog")
     assert data.feature_names == ("legs", "weight")
-    assert data.n_train + data.n_test == 10
-    assert set(data.x_train_raw[:, 0]) | set(data.x_test_raw[:, 0]) == {4.0, 6.0}
+    assert data.n_train + data.n_validation + data.n_test == 10
+    every_leg = {*data.x_train_raw[:, 0], *data.x_val_raw[:, 0], *data.x_test_raw[:, 0]}
+    assert every_leg == {4.0, 6.0}
 
 
 def test_csv_regression_target(tmp_path: Path) -> None:

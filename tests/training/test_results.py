@@ -70,6 +70,7 @@ def test_the_data_block_counts_train_validation_and_test_rows() -> None:
         "n_features": 4,
         "feature_names": ["x1", "x2", "x3", "x4"],
         "class_names": ["class_0", "class_1", "class_2"],
+        "warnings": [],
     }
 
 
@@ -97,7 +98,7 @@ def test_a_run_that_failed_before_it_started_has_only_its_source() -> None:
 def test_stop_messages_say_how_a_run_ended() -> None:
     stopped = fold(early_stopped_run_events(epochs=30, best_epoch=10)[:-1])
     assert describe_stop(stopped, "early_stopped") == (
-        "early stopping: val_loss did not improve by 0 for 5 epochs; best epoch 10 restored"
+        "early stopping: val_loss did not improve for 5 epochs; best epoch 10 restored"
     )
     assert describe_stop(fold(live_run_events(done=4)), "interrupted") == (
         "stopped on request after epoch 4 of 30"

@@ -84,8 +84,8 @@ def test_started_event_describes_the_network_and_the_data() -> None:
     assert started.parameter_count == sum(layer.parameters for layer in started.layers)
     assert "Total params" in started.summary
     assert started.loss == "cross_entropy"
-    assert started.data.n_train + started.data.n_test == 300
-    assert started.data.n_validation == started.data.n_test
+    data = started.data
+    assert (data.n_train, data.n_validation, data.n_test) == (216, 24, 60)
     assert started.data.classes == ("class_0", "class_1", "class_2")
     assert results["architecture"]["layer_sizes"] == [8, 16, 8, 3]
     assert results["data"]["n_validation"] == started.data.n_validation

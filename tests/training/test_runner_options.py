@@ -168,15 +168,18 @@ def test_restored_best_weights_give_the_best_epochs_validation_loss() -> None:
         training__early_stopping__enabled=True,
         training__early_stopping__patience=3,
     )
-    _, results = run_collecting(config)
+    runner = NetworkRunner(config)
+    results = runner.run()
 
     assert results["status"] == "early_stopped"
     best = results["best_epoch"]
     best_val_loss = results["history"]["val_loss"][best - 1]
     assert results["best"] == {"monitor": "val_loss", "epoch": best, "value": best_val_loss}
-    # The validation set is the test set: the restored weights score exactly the best epoch.
-    assert results["test"]["loss"] == pytest.approx(best_val_loss, rel=1e-9)
-    assert results["test"]["loss"] < results["history"]["val_loss"][-1]
+    # The restored weights score exactly the best epoch on the validation rows.
+    assert runner.network is not None and runner.data is not None
+    validation = runner.network.evaluate(runner.data.x_val, runner.data.y_val)
+    assert validation["loss"] == pytest.approx(best_val_loss, rel=1e-9)
+    assert validation["loss"] < results["history"]["val_loss"][-1]
 
 
 def test_early_stopping_can_watch_accuracy_and_keep_the_last_weights() -> None:
@@ -237,12 +240,13 @@ def test_results_carry_a_data_block() -> None:
     _, results = run_collecting(runner_config(data__source="iris", training__epochs=2))
     assert results["data"] == {
         "source": "iris",
-        "n_train": 120,
-        "n_validation": 30,
+        "n_train": 108,
+        "n_validation": 12,
         "n_test": 30,
         "n_features": 4,
         "feature_names": ["sepal_length", "sepal_width", "petal_length", "petal_width"],
         "class_names": ["setosa", "versicolor", "virginica"],
+        "warnings": [],
     }
     assert results["architecture"]["layer_sizes"] == [4, 16, 8, 3]
 
