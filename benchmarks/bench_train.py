@@ -49,9 +49,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from nntui.nn.data import generate_classification_data, normalize_features, one_hot
+from nntui.datasets.synthetic import generate_classification_data
 from nntui.nn.network import NeuralNetwork
 from nntui.nn.optimizers import SGD, Adam, Optimizer
+from nntui.nn.preprocessing import normalize_features, one_hot
 
 LEARNING_RATE = 0.01
 ADAM_LEARNING_RATE = 0.001  # Adam's usual rate; 0.01 can diverge on the mnist-shaped data

@@ -8,13 +8,10 @@ The engine's public API is re-exported here::
 import logging
 
 from nntui._version import __version__
+from nntui.datasets import DataSourceError, load_csv, load_iris
+from nntui.datasets.planar import generate_planar_data
+from nntui.datasets.synthetic import generate_classification_data, generate_regression_data
 from nntui.nn.activations import ACTIVATIONS
-from nntui.nn.data import (
-    generate_classification_data,
-    generate_regression_data,
-    normalize_features,
-    one_hot,
-)
 from nntui.nn.diagnostics import probe_diagnostics
 from nntui.nn.early_stopping import EarlyStopping
 from nntui.nn.initializers import INITIALIZERS
@@ -22,10 +19,9 @@ from nntui.nn.layers import DenseLayer
 from nntui.nn.losses import LOSSES
 from nntui.nn.network import NeuralNetwork, TrainingDiverged
 from nntui.nn.optimizers import SGD, Adam
-from nntui.nn.planar import generate_planar_data
+from nntui.nn.preprocessing import normalize_features, one_hot
 from nntui.nn.schedules import ConstantSchedule, ExponentialDecay, ReduceOnPlateau, StepDecay
 from nntui.nn.serialization import ModelFileError
-from nntui.nn.tabular import DataSourceError, load_csv, load_iris
 
 # A library never configures logging for its host; nntui.logs does it for the CLI.
 logging.getLogger("nntui").addHandler(logging.NullHandler())

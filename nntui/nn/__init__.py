@@ -2,33 +2,27 @@
 
 Read it in this order: :mod:`~nntui.nn.activations`, :mod:`~nntui.nn.losses`,
 :mod:`~nntui.nn.initializers`, :mod:`~nntui.nn.layers`, :mod:`~nntui.nn.network`
-(with :mod:`~nntui.nn.batching`); then how training is steered:
-:mod:`~nntui.nn.optimizers`, :mod:`~nntui.nn.updates` (weight decay,
-clipping), :mod:`~nntui.nn.schedules`, :mod:`~nntui.nn.early_stopping` (both
+(with :mod:`~nntui.nn.batching` and :mod:`~nntui.nn.preprocessing`); then how
+training is steered: :mod:`~nntui.nn.optimizers`, :mod:`~nntui.nn.updates`
+(weight decay, clipping), :mod:`~nntui.nn.callbacks` and the two built-in
+ones, :mod:`~nntui.nn.schedules` and :mod:`~nntui.nn.early_stopping` (both
 watch a metric with :mod:`~nntui.nn.monitoring`); then
 :mod:`~nntui.nn.diagnostics` (layer health), :mod:`~nntui.nn.serialization`
-(saved models), :mod:`~nntui.nn.data` (synthetic data, splitting, scaling),
-:mod:`~nntui.nn.planar` and :mod:`~nntui.nn.tabular` (2-D and CSV data sets)
-and :mod:`~nntui.nn.gradcheck` (checking gradients numerically).
+(saved models) and :mod:`~nntui.nn.gradcheck` (checking gradients
+numerically). Data sources live in :mod:`nntui.datasets`.
 """
 
 from nntui.nn.activations import ACTIVATIONS, Activation
-from nntui.nn.data import (
-    Standardizer,
-    fit_standardizer,
-    generate_classification_data,
-    generate_regression_data,
-    normalize_features,
-    one_hot,
-    split_indices,
-)
+from nntui.nn.callbacks import Callback, LambdaCallback
 from nntui.nn.diagnostics import LayerDiagnostics, probe_diagnostics
 from nntui.nn.early_stopping import EarlyStopping
 from nntui.nn.initializers import INITIALIZERS
 from nntui.nn.layers import DenseLayer
 from nntui.nn.losses import LOSSES, Loss
+from nntui.nn.monitoring import higher_is_better
 from nntui.nn.network import NeuralNetwork, TrainingDiverged, r2_score
 from nntui.nn.optimizers import OPTIMIZERS, SGD, Adam, Optimizer, make_optimizer
+from nntui.nn.preprocessing import Standardizer, fit_standardizer, normalize_features, one_hot
 from nntui.nn.schedules import (
     SCHEDULES,
     ConstantSchedule,
@@ -49,10 +43,12 @@ __all__ = [
     "SGD",
     "Activation",
     "Adam",
+    "Callback",
     "ConstantSchedule",
     "DenseLayer",
     "EarlyStopping",
     "ExponentialDecay",
+    "LambdaCallback",
     "LayerDiagnostics",
     "LearningRateSchedule",
     "Loss",
@@ -64,13 +60,11 @@ __all__ = [
     "StepDecay",
     "TrainingDiverged",
     "fit_standardizer",
-    "generate_classification_data",
-    "generate_regression_data",
+    "higher_is_better",
     "make_optimizer",
     "make_schedule",
     "normalize_features",
     "one_hot",
     "probe_diagnostics",
     "r2_score",
-    "split_indices",
 ]

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nntui.nn.arrays import FloatArray
+
 
 class Activation:
     """An activation ``a = f(z)`` with its analytical derivative.
@@ -37,17 +39,17 @@ class Activation:
 
     name: str = ""
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
         """Return ``f(z)``, written into ``out`` when given (``out=z`` works)."""
         raise NotImplementedError
 
-    def derivative(self, a: np.ndarray) -> np.ndarray:
+    def derivative(self, a: FloatArray) -> FloatArray:
         """Return ``f'(z)`` element-wise, computed from the output ``a = f(z)``."""
         raise NotImplementedError
 
     def backward(
-        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
-    ) -> np.ndarray:
+        self, a: FloatArray, upstream: FloatArray, out: FloatArray | None = None
+    ) -> FloatArray:
         """Chain rule: ``dL/dz = dL/da ⊙ f'(z)``.
 
         Args:
@@ -58,9 +60,10 @@ class Activation:
         Returns:
             ``dL/dz``, same shape as ``a``.
         """
-        return np.multiply(upstream, self.derivative(a), out=out)
+        result: FloatArray = np.multiply(upstream, self.derivative(a), out=out)
+        return result
 
-    def __call__(self, z: np.ndarray) -> np.ndarray:
+    def __call__(self, z: FloatArray) -> FloatArray:
         return self.forward(z)
 
     def __repr__(self) -> str:
@@ -72,7 +75,7 @@ class Sigmoid(Activation):
 
     name = "sigmoid"
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
         # 1 / (1 + e^-z) overflows e^-z for z < -709 (float64) or z < -88
         # (float32). The identity σ(z) = ½ (1 + tanh(z / 2)) never overflows,
         # in either dtype.
@@ -82,9 +85,10 @@ class Sigmoid(Activation):
         out += 0.5
         return out
 
-    def derivative(self, a: np.ndarray) -> np.ndarray:
+    def derivative(self, a: FloatArray) -> FloatArray:
         # σ'(z) = σ(z) (1 - σ(z))
-        return a * (1 - a)
+        result: FloatArray = a * (1 - a)
+        return result
 
 
 class Tanh(Activation):
@@ -92,12 +96,14 @@ class Tanh(Activation):
 
     name = "tanh"
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        return np.tanh(z, out=out)
+    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
+        result: FloatArray = np.tanh(z, out=out)
+        return result
 
-    def derivative(self, a: np.ndarray) -> np.ndarray:
+    def derivative(self, a: FloatArray) -> FloatArray:
         # tanh'(z) = 1 - tanh²(z)
-        return 1 - a * a
+        result: FloatArray = 1 - a * a
+        return result
 
 
 class ReLU(Activation):
@@ -105,18 +111,20 @@ class ReLU(Activation):
 
     name = "relu"
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        return np.maximum(z, 0, out=out)
+    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
+        result: FloatArray = np.maximum(z, 0, out=out)
+        return result
 
-    def derivative(self, a: np.ndarray) -> np.ndarray:
+    def derivative(self, a: FloatArray) -> FloatArray:
         # 1 where the unit was active, 0 elsewhere (we take 0 at the kink z = 0).
         return (a > 0).astype(a.dtype)
 
     def backward(
-        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
-    ) -> np.ndarray:
+        self, a: FloatArray, upstream: FloatArray, out: FloatArray | None = None
+    ) -> FloatArray:
         # Multiplying by the boolean mask directly skips building a float copy.
-        return np.multiply(upstream, a > 0, out=out)
+        result: FloatArray = np.multiply(upstream, a > 0, out=out)
+        return result
 
 
 class LeakyReLU(Activation):
@@ -133,14 +141,16 @@ class LeakyReLU(Activation):
             raise ValueError(f"leaky_relu slope must be in [0, 1), got {slope}")
         self.slope = float(slope)
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
         # For 0 ≤ α < 1, max(z, αz) is z when z > 0 and αz otherwise.
-        return np.maximum(z, z * self.slope, out=out)
+        result: FloatArray = np.maximum(z, z * self.slope, out=out)
+        return result
 
-    def derivative(self, a: np.ndarray) -> np.ndarray:
+    def derivative(self, a: FloatArray) -> FloatArray:
         # 1 where z > 0 (equivalently a > 0), α elsewhere.
         one, slope = np.ones((), dtype=a.dtype), np.asarray(self.slope, dtype=a.dtype)
-        return np.where(a > 0, one, slope)
+        result: FloatArray = np.where(a > 0, one, slope)
+        return result
 
     def __repr__(self) -> str:
         return f"LeakyReLU(slope={self.slope})"
@@ -151,19 +161,20 @@ class Linear(Activation):
 
     name = "linear"
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
         if out is None:
-            return z.copy()
+            copy: FloatArray = z.copy()
+            return copy
         if out is not z:
             np.copyto(out, z)
         return out
 
-    def derivative(self, a: np.ndarray) -> np.ndarray:
+    def derivative(self, a: FloatArray) -> FloatArray:
         return np.ones_like(a)
 
     def backward(
-        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
-    ) -> np.ndarray:
+        self, a: FloatArray, upstream: FloatArray, out: FloatArray | None = None
+    ) -> FloatArray:
         # f'(z) = 1, so dL/dz = dL/da.
         return self.forward(upstream, out=out)
 
@@ -177,7 +188,7 @@ class Softmax(Activation):
 
     name = "softmax"
 
-    def forward(self, z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
         # softmax(z) = softmax(z - c) for any c per row. Subtracting the row's
         # maximum makes every exponent ≤ 0, so e^x cannot overflow, and the
         # largest term is e^0 = 1, so the sum is ≥ 1 and never 0.
@@ -186,7 +197,7 @@ class Softmax(Activation):
         out /= np.add.reduce(out, axis=-1, keepdims=True)  # the row sums
         return out
 
-    def derivative(self, a: np.ndarray) -> np.ndarray:
+    def derivative(self, a: FloatArray) -> FloatArray:
         """Return the Jacobian of each row, shape ``(n, k, k)``: ``diag(a) - a aᵀ``."""
         a = np.atleast_2d(a)
         jacobian = -a[:, :, None] * a[:, None, :]
@@ -195,8 +206,8 @@ class Softmax(Activation):
         return jacobian
 
     def backward(
-        self, a: np.ndarray, upstream: np.ndarray, out: np.ndarray | None = None
-    ) -> np.ndarray:
+        self, a: FloatArray, upstream: FloatArray, out: FloatArray | None = None
+    ) -> FloatArray:
         # Jacobian-vector product without building the Jacobian:
         # dL/dz_j = Σ_i dL/da_i · a_i (δ_ij - a_j) = a_j (dL/da_j - Σ_i dL/da_i a_i)
         weighted_sum = np.sum(upstream * a, axis=-1, keepdims=True)

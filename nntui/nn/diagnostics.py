@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from nntui.nn.arrays import ArrayLike
 from nntui.nn.network import NeuralNetwork
 
 TANH_SATURATION = 0.97
@@ -55,11 +56,12 @@ class LayerDiagnostics:
         return asdict(self)
 
 
-def probe_diagnostics(network: NeuralNetwork, x_probe: np.ndarray) -> list[LayerDiagnostics]:
+def probe_diagnostics(network: NeuralNetwork, x_probe: ArrayLike) -> list[LayerDiagnostics]:
     """Measure every layer of ``network`` on the inputs ``x_probe``.
 
-    Call it between training steps (e.g. from ``on_epoch_end``): it runs an
-    ordinary forward pass.
+    Call it any time, also between training steps (e.g. from a callback's
+    ``on_epoch_end``): its forward pass leaves what the layers remember for
+    backpropagation alone.
 
     Args:
         network: the network to examine (not changed).
@@ -72,23 +74,23 @@ def probe_diagnostics(network: NeuralNetwork, x_probe: np.ndarray) -> list[Layer
     Raises:
         ValueError: for an empty probe or one of the wrong width.
     """
-    activations = np.asarray(x_probe, dtype=network.dtype)
-    if activations.ndim != 2 or len(activations) == 0:
+    probe = np.asarray(x_probe, dtype=network.dtype)
+    if probe.ndim != 2 or len(probe) == 0:
         raise ValueError(
-            f"the probe batch must be 2-D with at least one row, got shape {activations.shape}"
+            f"the probe batch must be 2-D with at least one row, got shape {probe.shape}"
         )
     results = []
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-        for layer in network.layers:
-            activations = layer.forward(activations)
-            weights = layer.weights.ravel()
-            results.append(
-                LayerDiagnostics(
-                    weight_norm=math.sqrt(float(np.dot(weights, weights))),
-                    dead_fraction=dead_fraction(layer.activation.name, activations),
-                    saturated_fraction=saturated_fraction(layer.activation.name, activations),
-                )
+        outputs = network.layer_outputs(probe)  # leaves the layers' training caches alone
+    for layer, activations in zip(network.layers, outputs, strict=True):
+        weights = layer.weights.ravel()
+        results.append(
+            LayerDiagnostics(
+                weight_norm=math.sqrt(float(np.dot(weights, weights))),
+                dead_fraction=dead_fraction(layer.activation.name, activations),
+                saturated_fraction=saturated_fraction(layer.activation.name, activations),
             )
+        )
     return results
 
 

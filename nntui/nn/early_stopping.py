@@ -8,18 +8,30 @@ improved by more than ``min_delta`` for ``patience`` epochs in a row; with
 epoch. It follows Keras' ``EarlyStopping``: the weights are restored only when
 training stops early (a run that reaches its last epoch keeps its last
 weights), and ``patience=0`` stops at the first epoch without improvement.
+
+It is a :class:`~nntui.nn.callbacks.Callback`: pass it to ``train`` in
+``callbacks``. At the end of each epoch it notes the best value (also as the
+network's ``best_epoch`` and ``best_value``); when patience runs out it puts
+the best weights back and sets ``network.stop_training``. Callbacks listed
+after it see the restored weights; put it last to let them see each epoch's own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nntui.nn.monitoring import ImprovementTracker, check_patience
+from nntui.nn.arrays import FloatArray
+from nntui.nn.callbacks import Callback, Logs
+from nntui.nn.monitoring import ImprovementTracker, check_monitor, check_patience
+
+if TYPE_CHECKING:
+    from nntui.nn.network import NeuralNetwork
 
 
-class EarlyStopping:
+class EarlyStopping(Callback):
     """Stop training when ``monitor`` has not improved for ``patience`` epochs.
 
     Args:
@@ -59,7 +71,8 @@ class EarlyStopping:
             )
         self.restore_best_weights = restore_best_weights
         self.stopped_epoch: int | None = None
-        self._best_parameters = np.zeros(0)
+        self._best_parameters: FloatArray = np.zeros(0)
+        self._network: NeuralNetwork | None = None
 
     @property
     def best_epoch(self) -> int | None:
@@ -71,7 +84,29 @@ class EarlyStopping:
         """The best monitored value so far."""
         return self._tracker.best_value
 
-    def start(self, parameters: np.ndarray) -> None:
+    def on_train_begin(self, network: NeuralNetwork) -> None:
+        """Check the monitored metric is reported, and start watching ``network``.
+
+        Raises:
+            ValueError: ``monitor`` is not one of the epoch's metrics (e.g.
+                ``val_loss`` without validation data).
+        """
+        check_monitor(self.monitor, network.metric_keys, "early_stopping")
+        self._network = network
+        self.start(network.parameters)
+
+    def on_epoch_end(self, epoch: int, logs: Logs) -> None:
+        """Note the epoch's value; when patience has run out, restore and stop."""
+        network = self._network
+        if network is None:
+            raise RuntimeError("EarlyStopping.on_epoch_end before on_train_begin")
+        stop = self.update(epoch, logs, network.parameters)
+        network.best_epoch, network.best_value = self.best_epoch, self.best_value
+        if stop:
+            self.restore(network.parameters)  # when it keeps the best
+            network.stop_training = True
+
+    def start(self, parameters: FloatArray) -> None:
         """Reset for a new run of the network whose flat parameter vector is ``parameters``."""
         self._tracker.reset()
         self.stopped_epoch = None
@@ -79,7 +114,7 @@ class EarlyStopping:
             # One preallocated copy, refreshed (not reallocated) at each new best.
             self._best_parameters = np.array(parameters, copy=True)
 
-    def update(self, epoch: int, logs: Mapping[str, float], parameters: np.ndarray) -> bool:
+    def update(self, epoch: int, logs: Mapping[str, float], parameters: FloatArray) -> bool:
         """Record ``epoch``'s metrics; return True when training should stop now.
 
         Args:
@@ -96,7 +131,7 @@ class EarlyStopping:
             return True
         return False
 
-    def restore(self, parameters: np.ndarray) -> None:
+    def restore(self, parameters: FloatArray) -> None:
         """Copy the best epoch's weights back into ``parameters`` (when asked to keep them)."""
         if self.restore_best_weights and self.best_epoch is not None:
             np.copyto(parameters, self._best_parameters)

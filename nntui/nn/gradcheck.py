@@ -19,8 +19,12 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from nntui.nn.network import NeuralNetwork
 
 
 def numerical_gradient(f: Callable[[], float], x: np.ndarray, h: float = 1e-6) -> np.ndarray:
@@ -61,7 +65,7 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def check_network_gradients(
-    network: object, x: np.ndarray, y: np.ndarray, h: float = 1e-6
+    network: NeuralNetwork, x: np.ndarray, y: np.ndarray, h: float = 1e-6
 ) -> dict[str, float]:
     """Compare a network's backprop gradients with numerical ones.
 

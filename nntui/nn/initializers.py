@@ -33,17 +33,20 @@ Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
 
 def he_normal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     """Draw weights from ``N(0, 2 / fan_in)``."""
-    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+    weights: np.ndarray = rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+    return weights
 
 
 def xavier_normal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     """Draw weights from ``N(0, 2 / (fan_in + fan_out))``."""
-    return rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
+    weights: np.ndarray = rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
+    return weights
 
 
 def random_normal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
     """Draw weights from ``N(0, RANDOM_NORMAL_STD²)``."""
-    return rng.standard_normal((fan_in, fan_out)) * RANDOM_NORMAL_STD
+    weights: np.ndarray = rng.standard_normal((fan_in, fan_out)) * RANDOM_NORMAL_STD
+    return weights
 
 
 INITIALIZERS: dict[str, Initializer] = {

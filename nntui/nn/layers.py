@@ -27,6 +27,7 @@ from __future__ import annotations
 import numpy as np
 
 from nntui.nn.activations import Activation, get_activation
+from nntui.nn.arrays import ArrayLike, FloatArray
 from nntui.nn.initializers import Initializer, get_initializer
 
 FLOAT_DTYPES = (np.dtype("float32"), np.dtype("float64"))
@@ -150,14 +151,13 @@ class DenseLayer:
             raise ValueError(f"{label} must have shape {target.shape}, got {value.shape}")
         target[...] = value
 
-    def forward(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-        """Compute ``a = f(x·W + b)`` for a batch and remember ``x`` and ``a``.
+    def apply(self, x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
+        """Compute ``a = f(x·W + b)`` for a batch, remembering nothing.
 
         Args:
-            x: inputs of shape ``(n, input_size)``; cast to the layer's dtype.
-            out: optional C-contiguous array of shape ``(n, output_size)`` to
-                write the activations into (the training loop passes a slice
-                of its buffer of outputs); by default a new array.
+            x: Inputs of shape ``(n, input_size)``; cast to the layer's dtype.
+            out: Optional C-contiguous array of shape ``(n, output_size)`` to
+                write the activations into; by default a new array.
 
         Returns:
             The activations ``a``, shape ``(n, output_size)``.
@@ -165,19 +165,38 @@ class DenseLayer:
         Raises:
             ValueError: ``"Input dimension X does not match layer input size Y"``.
         """
-        x = np.asarray(x, dtype=self.dtype)
-        if x.ndim != 2 or x.shape[1] != self.input_size:
-            found = x.shape[-1] if x.ndim else 0
-            if x.ndim != 2:
-                found = f"{found} (shape {x.shape}, expected 2-D (samples, features))"
+        return self._activations(self._checked_inputs(x), out)
+
+    def forward(self, x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
+        """Compute ``a = f(x·W + b)`` like :meth:`apply`, and remember ``x`` and ``a`` for backward.
+
+        Args:
+            x: Inputs of shape ``(n, input_size)``; cast to the layer's dtype.
+            out: Optional ``(n, output_size)`` array for the activations (the
+                training loop passes a slice of its buffer of outputs).
+
+        Returns:
+            The activations ``a``, shape ``(n, output_size)``.
+        """
+        inputs = self._checked_inputs(x)
+        self.input, self.output = inputs, self._activations(inputs, out)
+        return self.output
+
+    def _activations(self, x: FloatArray, out: FloatArray | None) -> FloatArray:
+        z = np.matmul(x, self._weights, out=out)  # z = x·W
+        z += self._biases  # + b (added to every row)
+        return self.activation.forward(z, out=z)  # a = f(z), in place: z is not needed again
+
+    def _checked_inputs(self, x: ArrayLike) -> FloatArray:
+        inputs: FloatArray = np.asarray(x, dtype=self.dtype)
+        if inputs.ndim != 2 or inputs.shape[1] != self.input_size:
+            found: object = inputs.shape[-1] if inputs.ndim else 0
+            if inputs.ndim != 2:
+                found = f"{found} (shape {inputs.shape}, expected 2-D (samples, features))"
             raise ValueError(
                 f"Input dimension {found} does not match layer input size {self.input_size}"
             )
-        z = np.matmul(x, self._weights, out=out)  # z = x·W
-        z += self._biases  # + b (added to every row)
-        a = self.activation.forward(z, out=z)  # a = f(z), in place: z is not needed again
-        self.input, self.output = x, a
-        return a
+        return inputs
 
     def backward(
         self, upstream_gradient: np.ndarray, *, input_gradient: bool = True
@@ -224,7 +243,8 @@ class DenseLayer:
         np.matmul(self._ones(len(delta)), delta, out=self.grad_biases)
         if not input_gradient:
             return None
-        return delta @ self._weights.T  # dL/dx = δ·Wᵀ
+        input_gradient_: FloatArray = delta @ self._weights.T  # dL/dx = δ·Wᵀ
+        return input_gradient_
 
     def _ones(self, n: int) -> np.ndarray:
         """A vector of ``n`` ones (kept between calls)."""

@@ -65,7 +65,8 @@ class Loss:
             y_pred: the output layer's activations (probabilities).
             y_true: the targets.
             out: optional array for the result (``out=y_pred`` works).
-            scale: multiply the result by this (free: it joins the ``1/n``).
+            scale: multiply the result by this (free: it joins the ``1/n``);
+                plain SGD passes ``η`` (see ``SGD.gradient_scale``).
         """
         raise NotImplementedError(f"{self.name} has no fused gradient")
 
@@ -92,7 +93,8 @@ class CrossEntropy(Loss):
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         # dL/dp = -y / (n p)
         p = np.clip(y_pred, _clip_epsilon(y_pred), 1.0)
-        return -y_true / (p * len(y_pred))
+        gradient: np.ndarray = -y_true / (p * len(y_pred))
+        return gradient
 
     def fused_delta(
         self,
@@ -101,7 +103,7 @@ class CrossEntropy(Loss):
         out: np.ndarray | None = None,
         scale: float = 1.0,
     ) -> np.ndarray:
-        # dL/dz = (softmax(z) - y) / n
+        # dL/dz = (softmax(z) - y) / n  (times scale)
         out = np.subtract(y_pred, y_true, out=out)
         out *= scale / len(y_pred)
         return out
@@ -124,7 +126,8 @@ class BinaryCrossEntropy(Loss):
         # dL/dp = (p - y) / (nk p (1 - p))
         eps = _clip_epsilon(y_pred)
         p = np.clip(y_pred, eps, 1.0 - eps)
-        return (p - y_true) / (p * (1 - p) * y_pred.size)
+        gradient: np.ndarray = (p - y_true) / (p * (1 - p) * y_pred.size)
+        return gradient
 
     def fused_delta(
         self,
@@ -133,7 +136,7 @@ class BinaryCrossEntropy(Loss):
         out: np.ndarray | None = None,
         scale: float = 1.0,
     ) -> np.ndarray:
-        # dL/dz = (sigmoid(z) - y) / (nk)
+        # dL/dz = (sigmoid(z) - y) / (nk)  (times scale)
         out = np.subtract(y_pred, y_true, out=out)
         out *= scale / y_pred.size
         return out
@@ -151,7 +154,7 @@ class MeanSquaredError(Loss):
 
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         # dL/dp = 2 (p - y) / (nk)
-        gradient = np.subtract(y_pred, y_true)
+        gradient: np.ndarray = np.subtract(y_pred, y_true)
         gradient *= 2.0 / y_pred.size
         return gradient
 

@@ -19,9 +19,19 @@ Mode = Literal["min", "max"]
 _HIGHER_IS_BETTER = ("accuracy", "r2")
 
 
+def higher_is_better(metric: str) -> bool:
+    """True for scores (``accuracy``, ``r2`` and their ``val_`` forms), False for losses.
+
+    Example:
+        >>> higher_is_better("val_accuracy"), higher_is_better("val_loss")
+        (True, False)
+    """
+    return metric.removeprefix("val_") in _HIGHER_IS_BETTER
+
+
 def monitor_mode(monitor: str) -> Mode:
     """``"max"`` for ``accuracy``/``r2`` (and ``val_…``), else ``"min"`` (losses)."""
-    return "max" if monitor.removeprefix("val_") in _HIGHER_IS_BETTER else "min"
+    return "max" if higher_is_better(monitor) else "min"
 
 
 def check_monitor(monitor: str, available: Collection[str], owner: str) -> None:

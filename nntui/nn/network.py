@@ -11,15 +11,13 @@ One training step on a batch ``(x, y)``:
    (:mod:`nntui.nn.layers`).
 4. **Update**: ``θ ← θ - η·dL/dθ`` for every parameter ``θ``, with learning
    rate ``η``. All parameters live in one flat vector, so this is one
-   vectorised operation for the whole network. (And since every gradient is
-   linear in the output ``δ``, the training loop multiplies that small array
-   by ``η`` instead of the big gradient vector: the gradients then come out
-   as the step ``η·dL/dθ`` itself.)
+   vectorised operation for the whole network.
 
 Step 4 is plain SGD by default; :mod:`nntui.nn.optimizers` has momentum and
-Adam, :mod:`nntui.nn.updates` adds L2 weight decay and gradient clipping,
-:mod:`nntui.nn.schedules` changes ``η`` between epochs and
-:mod:`nntui.nn.early_stopping` ends training when it stops paying off.
+Adam, and :mod:`nntui.nn.updates` adds L2 weight decay and gradient clipping.
+Between epochs, callbacks (:mod:`nntui.nn.callbacks`) watch and steer: a
+schedule (:mod:`nntui.nn.schedules`) changes ``η``, early stopping
+(:mod:`nntui.nn.early_stopping`) ends training when it stops paying off.
 
 An epoch shuffles the training set once, then walks through it in slices of
 ``batch_size`` (:mod:`nntui.nn.batching`). The training metrics of an epoch
@@ -43,20 +41,19 @@ from typing import Any
 import numpy as np
 
 from nntui.nn.activations import Activation, get_activation
+from nntui.nn.arrays import ArrayLike, FloatArray
 from nntui.nn.batching import EpochBatches
-from nntui.nn.data import one_hot
-from nntui.nn.early_stopping import EarlyStopping
+from nntui.nn.callbacks import Callback, Logs
 from nntui.nn.initializers import INITIALIZERS, Initializer, get_initializer
 from nntui.nn.layers import DenseLayer, as_float_dtype
 from nntui.nn.losses import CLASSIFICATION_LOSSES, Loss, get_loss
-from nntui.nn.monitoring import check_monitor
 from nntui.nn.optimizers import SGD, Optimizer, make_optimizer
-from nntui.nn.schedules import LearningRateSchedule, make_schedule
+from nntui.nn.preprocessing import one_hot
 from nntui.nn.serialization import ModelFileError, read_model_file, write_model_file
 from nntui.nn.updates import ParameterUpdate
 
 History = dict[str, list[float]]
-EpochCallback = Callable[[int, dict[str, Any]], None]
+"""Metric name -> one value per epoch (Keras' ``History.history``)."""
 
 _PREDICT_CHUNK = 8192  # rows per forward pass in predict(): bounds the memory used
 STOP_REASONS = ("completed", "early_stopped", "interrupted", "diverged")
@@ -108,6 +105,13 @@ class NeuralNetwork:
         best_epoch: with early stopping, the best epoch of the monitored
             metric in the last :meth:`train` (else None).
         best_value: that epoch's value of the monitored metric.
+        learning_rate: during :meth:`train`, the rate of the current epoch; a
+            callback (a schedule) sets the next epoch's rate here.
+        stop_training: during :meth:`train`, a callback sets it to True to end
+            training after the current epoch (early stopping does).
+        metric_keys: the metrics each epoch of the current :meth:`train`
+            reports (``loss``, ``accuracy``/``r2`` and with validation data
+            their ``val_`` forms), for callbacks that watch one.
 
     Raises:
         ValueError: for an invalid architecture, an unknown name, or a loss
@@ -150,18 +154,30 @@ class NeuralNetwork:
         self.seed = seed
         self._rng = np.random.default_rng(seed)
 
+        self._build_layers(activation_objects, initializer)
+
+        self.metadata: dict[str, Any] = {}
+        self.stop_reason: str | None = None
+        self.best_epoch: int | None = None
+        self.best_value: float | None = None
+        self.learning_rate = 0.0
+        self.stop_training = False
+        self.metric_keys: tuple[str, ...] = ()
+
+    def _build_layers(self, activations: list[Activation], initializer: Initializer) -> None:
+        """Create the layers on slices of one flat parameter and one gradient vector."""
         # One flat vector θ for every parameter, one for every gradient; each
         # layer works on its own slice (views, no copies).
         fan_pairs = list(zip(self.layer_sizes[:-1], self.layer_sizes[1:], strict=True))
         total = sum(fan_in * fan_out + fan_out for fan_in, fan_out in fan_pairs)
-        self._parameters = np.zeros(total, dtype=self.dtype)
-        self._gradients = np.zeros(total, dtype=self.dtype)
+        self._parameters: FloatArray = np.zeros(total, dtype=self.dtype)
+        self._gradients: FloatArray = np.zeros(total, dtype=self.dtype)
         self.layers: list[DenseLayer] = []
         # Where each layer's parameters, and its weights alone, sit in θ.
         self._layer_slices: list[slice] = []
         self._weight_slices: list[slice] = []
         start = 0
-        for (fan_in, fan_out), activation in zip(fan_pairs, activation_objects, strict=True):
+        for (fan_in, fan_out), activation in zip(fan_pairs, activations, strict=True):
             stop = start + fan_in * fan_out + fan_out
             self._layer_slices.append(slice(start, stop))
             self._weight_slices.append(slice(start, start + fan_in * fan_out))
@@ -179,17 +195,20 @@ class NeuralNetwork:
             )
             start = stop
 
-        self.metadata: dict[str, Any] = {}
-        self.stop_reason: str | None = None
-        self.best_epoch: int | None = None
-        self.best_value: float | None = None
-
     # ------------------------------------------------------------------ facts
 
     @property
     def parameter_count(self) -> int:
         """Total number of trainable parameters (weights and biases)."""
         return int(self._parameters.size)
+
+    @property
+    def parameters(self) -> FloatArray:
+        """Every weight and bias in one flat vector ``θ``.
+
+        A view, not a copy: writing into it changes the network.
+        """
+        return self._parameters
 
     @property
     def is_classification(self) -> bool:
@@ -247,12 +266,17 @@ class NeuralNetwork:
 
     # ------------------------------------------------------ forward and backward
 
-    def forward(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    def forward(self, x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
         """Run a batch through every layer and return the output activations.
 
+        Each layer remembers its input and output for :meth:`backward`.
+
         Args:
-            x: inputs, ``(n, layer_sizes[0])``.
-            out: optional ``(n, layer_sizes[-1])`` array to write the output into.
+            x: Inputs, ``(n, layer_sizes[0])``.
+            out: Optional ``(n, layer_sizes[-1])`` array to write the output into.
+
+        Returns:
+            The output activations, ``(n, layer_sizes[-1])``.
 
         Raises:
             ValueError: ``"Input dimension X does not match layer input size Y"``.
@@ -262,18 +286,31 @@ class NeuralNetwork:
             activations = layer.forward(activations)
         return self.layers[-1].forward(activations, out=out)
 
-    def backward(self, y_true: np.ndarray, scale: float = 1.0) -> None:
+    def layer_outputs(self, x: ArrayLike) -> list[FloatArray]:
+        """Return every layer's activations for ``x``, input side first.
+
+        A pure forward pass: unlike :meth:`forward` it leaves what the layers
+        remember for :meth:`backward` alone, so it may run between two
+        training steps (the monitor's probe diagnostics do).
+
+        Raises:
+            ValueError: ``"Input dimension X does not match layer input size Y"``.
+        """
+        activations = np.asarray(x, dtype=self.dtype)
+        outputs = []
+        for layer in self.layers:
+            activations = layer.apply(activations)
+            outputs.append(activations)
+        return outputs
+
+    def backward(self, y_true: ArrayLike) -> None:
         """Backpropagate the loss of the last :meth:`forward` batch.
 
         Stores ``grad_weights`` and ``grad_biases`` (gradients of the mean loss
         over the batch) on every layer.
 
         Args:
-            y_true: the batch's targets.
-            scale: multiply every gradient by this. Every gradient is linear in
-                the output layer's ``δ``, so scaling ``δ`` scales them all, for
-                free. :meth:`train` passes the learning rate ``η``: the
-                gradients then come out as the SGD step ``η·∇θ`` itself.
+            y_true: The batch's targets.
 
         Raises:
             ValueError: ``"Forward pass must be called before backward"``, or
@@ -282,12 +319,18 @@ class NeuralNetwork:
         output = self.layers[-1].output
         if output is None:
             raise ValueError("Forward pass must be called before backward")
-        self._backpropagate(self._targets(y_true, len(output)), scale)
+        self._backpropagate(self._targets(y_true, len(output)))
 
-    def _backpropagate(self, y_true: np.ndarray, scale: float) -> None:
-        """:meth:`backward` for targets already checked and cast (the training loop's)."""
+    def _backpropagate(self, y_true: FloatArray, scale: float = 1.0) -> None:
+        """:meth:`backward` for targets already checked and cast (the training loop's).
+
+        Every gradient comes out multiplied by ``scale``: plain SGD asks for
+        ``η`` (see ``SGD.gradient_scale``), which costs nothing here since every
+        gradient is linear in the output ``δ``.
+        """
         output_layer = self.layers[-1]
         y_pred = output_layer.output
+        assert y_pred is not None  # the caller ran forward()
         if self.loss_function.output_activation is not None:
             delta = self.loss_function.fused_delta(y_pred, y_true, scale=scale)  # (p - y) / n
         else:
@@ -298,189 +341,189 @@ class NeuralNetwork:
         # The first layer's dL/dx would be the gradient w.r.t. the data: skip it.
         upstream = output_layer.backward_from_delta(delta, input_gradient=len(self.layers) > 1)
         for index in range(len(self.layers) - 2, -1, -1):
+            assert upstream is not None  # asked for: every layer above the first passes it down
             upstream = self.layers[index].backward(upstream, input_gradient=index > 0)
 
-    def compute_loss(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
+    def compute_loss(self, y_pred: ArrayLike, y_true: ArrayLike) -> float:
         """Return the mean loss of predictions ``y_pred`` against targets ``y_true``."""
-        y_pred = np.asarray(y_pred, dtype=self.dtype)
-        if y_pred.ndim == 1:
-            y_pred = y_pred.reshape(-1, 1)
-        return self.loss_function.value(y_pred, self._targets(y_true, len(y_pred)))
+        predictions = np.asarray(y_pred, dtype=self.dtype)
+        if predictions.ndim == 1:
+            predictions = predictions.reshape(-1, 1)
+        return self.loss_function.value(predictions, self._targets(y_true, len(predictions)))
 
     # ------------------------------------------------------------- inference
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
+    def predict(self, x: ArrayLike) -> FloatArray:
         """Return the network's output for ``x``: class probabilities or values.
 
-        Large inputs are processed in chunks, so memory stays bounded.
+        Large inputs are processed in chunks, so memory stays bounded. The
+        layers' memory of the last training batch is left alone.
         """
-        x = self._inputs(x)
-        output = np.empty((len(x), self.layer_sizes[-1]), dtype=self.dtype)
+        inputs = self._inputs(x)
+        output = np.empty((len(inputs), self.layer_sizes[-1]), dtype=self.dtype)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for start in range(0, len(x), _PREDICT_CHUNK):
+            for start in range(0, len(inputs), _PREDICT_CHUNK):
                 chunk = slice(start, start + _PREDICT_CHUNK)
-                self.forward(x[chunk], out=output[chunk])
+                activations = inputs[chunk]
+                for layer in self.layers[:-1]:
+                    activations = layer.apply(activations)
+                self.layers[-1].apply(activations, out=output[chunk])
         return output
 
-    def evaluate(self, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    def evaluate(self, x: ArrayLike, y: ArrayLike) -> dict[str, float]:
         """Return ``{"loss", "accuracy"}`` (classification) or ``{"loss", "r2"}``."""
-        x = self._inputs(x)
-        y = self._targets(y, len(x))
+        inputs = self._inputs(x)
+        targets = self._targets(y, len(inputs))
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._metrics(self.predict(x), y)
+            return self._metrics(self.predict(inputs), targets)
 
     # -------------------------------------------------------------- training
 
     def train(
         self,
-        x: np.ndarray,
-        y: np.ndarray,
+        x: ArrayLike,
+        y: ArrayLike,
         epochs: int,
         learning_rate: float,
         batch_size: int,
-        validation_data: tuple[np.ndarray, np.ndarray] | None = None,
+        validation_data: tuple[ArrayLike, ArrayLike] | None = None,
         shuffle: bool = True,
-        on_epoch_end: EpochCallback | None = None,
-        should_stop: Callable[[], bool] | None = None,
         *,
         optimizer: Optimizer | str | None = None,
         l2: float = 0.0,
         gradient_clip_norm: float | None = None,
-        lr_schedule: LearningRateSchedule | str | None = None,
-        early_stopping: EarlyStopping | None = None,
+        callbacks: Sequence[Callback] = (),
+        should_stop: Callable[[], bool] | None = None,
     ) -> History:
-        """Train with mini-batch gradient descent and return the per-epoch history.
+        """Train with mini-batch gradient descent; return the Keras-style history.
 
         Args:
-            x: training inputs, ``(n, layer_sizes[0])``.
-            y: targets: one-hot ``(n, k)`` for cross-entropy (integer labels
-                ``(n,)`` are one-hot encoded), 0/1 ``(n, 1)`` for binary
-                cross-entropy, values ``(n, 1)`` or ``(n,)`` for mse.
-            epochs: passes over the training set.
-            learning_rate: the step size ``η`` (of the first epoch, when a
-                schedule changes it).
-            batch_size: samples per gradient step (the last batch may be smaller).
-            validation_data: optional ``(x_val, y_val)``, evaluated after each epoch.
-            shuffle: reshuffle the training set every epoch.
-            on_epoch_end: called as ``on_epoch_end(epoch, logs)`` after each epoch;
-                ``epoch`` counts from 1 and ``logs`` holds that epoch's metrics,
-                ``"learning_rate"`` (the epoch's rate) and, per layer:
-                ``"grad_norms"``, the L2 norm of its gradient (weights and
-                biases, with the L2 term, before clipping) averaged over the
-                epoch's batches; ``"weight_norms"``, ``‖W‖``; ``"update_ratios"``,
-                ``log10(‖ΔW‖/‖W‖)`` of the epoch's last step (None if undefined).
-            should_stop: polled before every batch; when it returns True,
-                training ends at once and the history so far is returned (the
-                unfinished epoch is not recorded).
-            optimizer: an :class:`~nntui.nn.optimizers.Optimizer` (or its name);
-                None is plain SGD. Its state carries over to a later ``train``
-                call on the same network.
-            l2: weight decay ``λ ≥ 0``: adds ``λ·W`` to the weight gradients (not
-                the biases) and ``½·λ·ΣW²`` (of the weights at the end of the
-                epoch) to the reported training ``loss``; ``val_loss`` and
-                :meth:`evaluate` stay the data loss alone.
-            gradient_clip_norm: scale each batch's gradient (all parameters
-                together) down to this global norm when it is longer; None: off.
-            lr_schedule: a :class:`~nntui.nn.schedules.LearningRateSchedule` (or
-                its name) setting each epoch's rate; the history then also has
-                ``"learning_rate"``. None keeps the rate constant.
-            early_stopping: an :class:`~nntui.nn.early_stopping.EarlyStopping`,
-                or None to train every epoch.
+            x: Inputs, ``(n, layer_sizes[0])``.
+            y: Targets: one-hot ``(n, k)`` or labels ``(n,)`` for cross-entropy,
+                0/1 ``(n, 1)`` for binary cross-entropy, ``(n, 1)`` or ``(n,)`` for mse.
+            epochs: Passes over the training set.
+            learning_rate: The step size ``η`` (of epoch 1, if a schedule changes it).
+            batch_size: Samples per step (the last batch may be smaller).
+            validation_data: Optional ``(x_val, y_val)``, evaluated after each epoch.
+            shuffle: Reshuffle the training set every epoch.
+            optimizer: An :class:`~nntui.nn.optimizers.Optimizer` or its name
+                (None: plain SGD); its state carries over to a later ``train``.
+            l2: Weight decay ``λ ≥ 0`` on the weights (not the biases); the
+                training ``loss`` then includes ``½·λ·ΣW²``.
+            gradient_clip_norm: Scale a batch's gradient down to this global norm.
+            callbacks: :class:`~nntui.nn.callbacks.Callback` objects, in order:
+                ``on_train_begin(network)``, then ``on_epoch_end(epoch, logs)``
+                after every epoch (see :mod:`nntui.nn.callbacks` for ``logs``).
+            should_stop: Polled before every batch; True ends training at once
+                (the unfinished epoch is not recorded).
 
         Returns:
-            Keras-style history: ``loss`` and ``accuracy`` (classification) or
-            ``r2`` (regression), plus ``val_loss`` and ``val_accuracy``/``val_r2``
-            with validation data, and ``learning_rate`` with a schedule. One
-            plain float per epoch.
-
-        After training, :attr:`stop_reason` says why it ended (``"completed"``,
-        ``"early_stopped"``, ``"interrupted"`` or ``"diverged"``), and with early
-        stopping :attr:`best_epoch` and :attr:`best_value` name the best epoch
-        of the monitored metric (when stopped early, with
-        ``restore_best_weights``, the network has that epoch's weights).
+            ``loss`` and ``accuracy`` or ``r2`` (and ``val_…`` with validation
+            data; ``learning_rate`` with a schedule): one float per epoch.
+            :attr:`stop_reason` then says why training ended.
 
         Raises:
-            TrainingDiverged: the loss (or another metric, or a gradient norm)
-                became nan or inf.
-            ValueError: for invalid arguments or data shapes.
+            TrainingDiverged: A metric or a gradient norm became nan or inf.
+            ValueError: For invalid arguments or data shapes.
         """
         _check_training_arguments(epochs, learning_rate, batch_size)
-        optimizer = _resolve_optimizer(optimizer)
-        lr_schedule = _resolve_schedule(lr_schedule)
-        l2, gradient_clip_norm = _check_regularization(l2, gradient_clip_norm)
-        if early_stopping is not None and not isinstance(early_stopping, EarlyStopping):
-            raise ValueError(f"early_stopping must be an EarlyStopping, got {early_stopping!r}")
-        # Cast once here; everything in the loop then stays in self.dtype.
-        x = np.ascontiguousarray(self._inputs(x))
-        y = np.ascontiguousarray(self._targets(y, len(x)))
-        _check_finite_data(x, y, "training")
-        validation = None
-        if validation_data is not None:
-            x_val, y_val = _unpack_validation(validation_data)
-            x_val = self._inputs(x_val)
-            validation = (x_val, self._targets(y_val, len(x_val)))
-            _check_finite_data(*validation, "validation")
-        metric_keys = self._history_keys(validation is not None)
-        for owner, watcher in (("lr_schedule", lr_schedule), ("early_stopping", early_stopping)):
-            if watcher is not None and watcher.monitor is not None:
-                check_monitor(watcher.monitor, metric_keys, owner)
+        update = self._parameter_update(optimizer, l2, gradient_clip_norm)
+        batches, validation = self._training_data(x, y, batch_size, shuffle, validation_data)
+        history = self._begin_training(float(learning_rate), validation is not None, callbacks)
+        # Overflow in a diverging run is reported once, as TrainingDiverged.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(1, epochs + 1):
+                logs = self._run_epoch(epoch, batches, validation, update, should_stop, history)
+                if logs is None:  # stopped: the unfinished epoch is not recorded
+                    self.stop_reason = "interrupted"
+                    return history
+                for callback in callbacks:
+                    callback.on_epoch_end(epoch, logs)
+                if self.stop_training:
+                    self.stop_reason = "early_stopped"
+                    return history
+        self.stop_reason = "completed"
+        return history
 
-        history: History = {key: [] for key in metric_keys}
-        if lr_schedule is not None:
-            history["learning_rate"] = []
-        batches = EpochBatches(x, y, batch_size, shuffle)
-        update = ParameterUpdate(
+    def _parameter_update(
+        self, optimizer: Optimizer | str | None, l2: float, clip_norm: float | None
+    ) -> ParameterUpdate:
+        """The step pipeline (decay, clipping, the optimizer) on this network's θ."""
+        return ParameterUpdate(
             self._parameters,
             self._gradients,
             self._layer_slices,
             self._weight_slices,
-            optimizer,
-            l2,
-            gradient_clip_norm,
+            _resolve_optimizer(optimizer),
+            *_check_regularization(l2, clip_norm),
         )
-        optimizer.bind(self._parameters)
-        rate = float(learning_rate)
-        if lr_schedule is not None:
-            rate = lr_schedule.start(rate)
-        if early_stopping is not None:
-            early_stopping.start(self._parameters)
-        self.stop_reason, self.best_epoch, self.best_value = None, None, None
 
-        # Overflow in a diverging run is reported once, as TrainingDiverged.
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in range(1, epochs + 1):
-                update.start_epoch(rate)
-                grad_norms = self._train_epoch(batches, update, should_stop)
-                if grad_norms is None:  # stopped: the unfinished epoch is not recorded
-                    self.stop_reason = "interrupted"
-                    return history
-                logs = self._epoch_logs(batches, validation, update)
-                try:
-                    _raise_if_diverged(epoch, logs, grad_norms, history)
-                except TrainingDiverged:
-                    self.stop_reason = "diverged"
-                    raise
-                logs["learning_rate"] = rate
-                for key in history:
-                    history[key].append(logs[key])
-                stop = early_stopping is not None and self._track_best(early_stopping, epoch, logs)
-                if on_epoch_end is not None:
-                    diagnostics = update.diagnostics()  # once per epoch: cheap
-                    on_epoch_end(epoch, {**logs, "grad_norms": grad_norms, **diagnostics})
-                if stop and early_stopping is not None:
-                    early_stopping.restore(self._parameters)  # when it keeps the best
-                    self.stop_reason = "early_stopped"
-                    return history
-                if lr_schedule is not None:
-                    rate = _checked_rate(lr_schedule.next_rate(epoch, logs), lr_schedule)
-        self.stop_reason = "completed"
+    def _training_data(
+        self,
+        x: ArrayLike,
+        y: ArrayLike,
+        batch_size: int,
+        shuffle: bool,
+        validation_data: tuple[ArrayLike, ArrayLike] | None,
+    ) -> tuple[EpochBatches, tuple[FloatArray, FloatArray] | None]:
+        """Check and cast the data once; everything in the loop then stays in ``self.dtype``."""
+        inputs = np.ascontiguousarray(self._inputs(x))
+        targets = np.ascontiguousarray(self._targets(y, len(inputs)))
+        _check_finite_data(inputs, targets, "training")
+        validation = None
+        if validation_data is not None:
+            x_val, y_val = _unpack_validation(validation_data)
+            val_inputs = self._inputs(x_val)
+            validation = (val_inputs, self._targets(y_val, len(val_inputs)))
+            _check_finite_data(*validation, "validation")
+        return EpochBatches(inputs, targets, batch_size, shuffle), validation
+
+    def _begin_training(
+        self, learning_rate: float, with_validation: bool, callbacks: Sequence[Callback]
+    ) -> History:
+        """Reset the run's state, let the callbacks see the network; return an empty history."""
+        for callback in callbacks:
+            if not isinstance(callback, Callback):
+                raise ValueError(
+                    f"callbacks must be Callback objects (e.g. EarlyStopping(patience=5)), "
+                    f"got {callback!r}"
+                )
+        self.metric_keys = tuple(self._history_keys(with_validation))
+        self.learning_rate = learning_rate
+        self.stop_training = False
+        self.stop_reason, self.best_epoch, self.best_value = None, None, None
+        history: History = {key: [] for key in self.metric_keys}
+        if any(callback.changes_learning_rate for callback in callbacks):
+            history["learning_rate"] = []
+        for callback in callbacks:
+            callback.on_train_begin(self)
         return history
 
-    def _track_best(self, early_stopping: EarlyStopping, epoch: int, logs: dict[str, Any]) -> bool:
-        """Let ``early_stopping`` see the epoch; note the best; return True to stop."""
-        stop = early_stopping.update(epoch, logs, self._parameters)
-        self.best_epoch, self.best_value = early_stopping.best_epoch, early_stopping.best_value
-        return stop
+    def _run_epoch(
+        self,
+        epoch: int,
+        batches: EpochBatches,
+        validation: tuple[FloatArray, FloatArray] | None,
+        update: ParameterUpdate,
+        should_stop: Callable[[], bool] | None,
+        history: History,
+    ) -> Logs | None:
+        """Train one epoch, check it, record it; return its logs (None when stopped)."""
+        rate = _checked_rate(self.learning_rate)
+        update.start_epoch(rate)
+        grad_norms = self._train_epoch(batches, update, should_stop)
+        if grad_norms is None:
+            return None
+        metrics = self._epoch_metrics(batches, validation, update)
+        try:
+            _raise_if_diverged(epoch, metrics, grad_norms, history)
+        except TrainingDiverged:
+            self.stop_reason = "diverged"
+            raise
+        metrics["learning_rate"] = rate
+        for key, series in history.items():
+            series.append(metrics[key])
+        return {**metrics, "grad_norms": grad_norms, **update.diagnostics()}
 
     def _train_epoch(
         self,
@@ -500,33 +543,31 @@ class NeuralNetwork:
                     if should_stop is not None and should_stop():
                         return None
                     start, stop = block_start + offset, block_start + offset + batch_size
-                    self.forward(
-                        x_block[offset : offset + batch_size], out=batches.outputs[start:stop]
-                    )
-                    # Plain SGD asks for the gradients times η: its step itself.
+                    x_batch = x_block[offset : offset + batch_size]
+                    self.forward(x_batch, out=batches.outputs[start:stop])
+                    # g = dL/dθ (η·g for plain SGD: see SGD.gradient_scale)
                     self._backpropagate(batches.y[start:stop], scale=update.gradient_scale)
-                    # (+ λ·W), norms, (clipping), then θ ← θ + Δθ for every layer at once.
+                    # (+ λ·W), norms, (clipping), then the optimizer's step on all of θ at once.
                     update.step(norm_sums, remember=stop >= n_samples)
         finally:
-            update.finish_epoch()  # leave plain gradients for the caller
-        scale = update.gradient_scale
-        return [total / (scale * batches.batch_count) for total in norm_sums]
+            update.finish_epoch()  # leave the true gradients for the caller
+        return [total / batches.batch_count for total in norm_sums]
 
-    def _epoch_logs(
+    def _epoch_metrics(
         self,
         batches: EpochBatches,
-        validation: tuple[np.ndarray, np.ndarray] | None,
+        validation: tuple[FloatArray, FloatArray] | None,
         update: ParameterUpdate,
-    ) -> dict[str, Any]:
+    ) -> dict[str, float]:
         """The epoch's metrics: training ones from its own forward passes, then validation."""
         # The mean over all samples, i.e. the batch-size-weighted mean of the batches.
-        logs: dict[str, Any] = self._metrics(batches.outputs, batches.y)
+        metrics = self._metrics(batches.outputs, batches.y)
         if update.l2 > 0:
-            logs["loss"] += update.l2_penalty()
+            metrics["loss"] += update.l2_penalty()
         if validation is not None:
             val_metrics = self._metrics(self.predict(validation[0]), validation[1])
-            logs.update({f"val_{key}": value for key, value in val_metrics.items()})
-        return logs
+            metrics.update({f"val_{key}": value for key, value in val_metrics.items()})
+        return metrics
 
     # ----------------------------------------------------------- saving, loading
 
@@ -630,31 +671,32 @@ class NeuralNetwork:
         # Sigmoid outputs: each unit predicts 1 when p ≥ 0.5.
         return float(np.mean((y_pred >= 0.5) == (y_true >= 0.5)))
 
-    def _inputs(self, x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=self.dtype)
-        if x.ndim != 2 or x.shape[1] != self.layer_sizes[0]:
-            found = x.shape[-1] if x.ndim else 0
-            if x.ndim != 2:
-                found = f"{found} (shape {x.shape}, expected 2-D (samples, features))"
+    def _inputs(self, x: ArrayLike) -> FloatArray:
+        inputs: FloatArray = np.asarray(x, dtype=self.dtype)
+        if inputs.ndim != 2 or inputs.shape[1] != self.layer_sizes[0]:
+            found: object = inputs.shape[-1] if inputs.ndim else 0
+            if inputs.ndim != 2:
+                found = f"{found} (shape {inputs.shape}, expected 2-D (samples, features))"
             raise ValueError(
                 f"Input dimension {found} does not match layer input size {self.layer_sizes[0]}"
             )
-        return x
+        return inputs
 
-    def _targets(self, y: np.ndarray, n_samples: int) -> np.ndarray:
+    def _targets(self, y: ArrayLike, n_samples: int) -> FloatArray:
         """Return targets as ``(n_samples, outputs)`` in the network's dtype."""
         outputs = self.layer_sizes[-1]
-        y = np.asarray(y)
-        if y.ndim == 1 and outputs == 1:
-            y = y.reshape(-1, 1)
-        elif y.ndim == 1 and self.loss == "cross_entropy":
-            y = one_hot(y, outputs)
-        if y.shape != (n_samples, outputs):
+        targets = np.asarray(y)
+        if targets.ndim == 1 and outputs == 1:
+            targets = targets.reshape(-1, 1)
+        elif targets.ndim == 1 and self.loss == "cross_entropy":
+            targets = one_hot(targets, outputs)
+        if targets.shape != (n_samples, outputs):
             raise ValueError(
-                f"Targets have shape {y.shape}, expected ({n_samples}, {outputs}): "
+                f"Targets have shape {targets.shape}, expected ({n_samples}, {outputs}): "
                 f"one row per sample and one column per output unit"
             )
-        return np.asarray(y, dtype=self.dtype)
+        result: FloatArray = np.asarray(targets, dtype=self.dtype)
+        return result
 
 
 def r2_score(y_pred: np.ndarray, y_true: np.ndarray) -> float:
@@ -727,17 +769,6 @@ def _resolve_optimizer(optimizer: Optimizer | str | None) -> Optimizer:
     return optimizer
 
 
-def _resolve_schedule(schedule: LearningRateSchedule | str | None) -> LearningRateSchedule | None:
-    if isinstance(schedule, str):
-        return make_schedule(schedule)
-    if schedule is not None and not isinstance(schedule, LearningRateSchedule):
-        raise ValueError(
-            f"lr_schedule must be a LearningRateSchedule such as StepDecay(0.5, every=10), "
-            f"or a name; got {schedule!r}"
-        )
-    return schedule
-
-
 def _check_regularization(l2: float, clip_norm: float | None) -> tuple[float, float | None]:
     if isinstance(l2, bool) or not isinstance(l2, Real) or not math.isfinite(l2) or l2 < 0:
         raise ValueError(f"l2 must be a number ≥ 0, got {l2!r}")
@@ -751,9 +782,9 @@ def _check_regularization(l2: float, clip_norm: float | None) -> tuple[float, fl
     return float(l2), None if clip_norm is None else float(clip_norm)
 
 
-def _checked_rate(rate: float, schedule: LearningRateSchedule) -> float:
+def _checked_rate(rate: float) -> float:
     if not isinstance(rate, Real) or not math.isfinite(rate) or rate <= 0:
-        raise ValueError(f"{schedule!r} gave the learning rate {rate!r}; it must be positive")
+        raise ValueError(f"network.learning_rate must be a positive number, got {rate!r}")
     return float(rate)
 
 

@@ -17,10 +17,13 @@ schedule                    rate of epoch e
 Every schedule takes ``min_rate``: decay never takes the rate below it (nor
 raises a rate that starts below it).
 
-The network calls :meth:`LearningRateSchedule.start` with ``η₀`` before the
-first epoch and :meth:`LearningRateSchedule.next_rate` after each epoch with
-that epoch's metrics. A schedule keeps state (the plateau's best value), and
-``start`` resets it, so one instance can serve several runs, one at a time.
+A schedule is a :class:`~nntui.nn.callbacks.Callback`: pass it to ``train``
+in ``callbacks``. Before the first epoch it calls :meth:`LearningRateSchedule.start`
+with ``η₀`` (the rate given to ``train``); after each epoch it calls
+:meth:`LearningRateSchedule.next_rate` with that epoch's metrics and sets the
+result as ``network.learning_rate``, the next epoch's rate. A schedule keeps
+state (the plateau's best value), and ``start`` resets it, so one instance can
+serve several runs, one at a time.
 """
 
 from __future__ import annotations
@@ -28,12 +31,21 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from numbers import Integral, Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from nntui.nn.monitoring import ImprovementTracker, check_non_negative, check_patience
+from nntui.nn.callbacks import Callback, Logs
+from nntui.nn.monitoring import (
+    ImprovementTracker,
+    check_monitor,
+    check_non_negative,
+    check_patience,
+)
+
+if TYPE_CHECKING:
+    from nntui.nn.network import NeuralNetwork
 
 
-class LearningRateSchedule:
+class LearningRateSchedule(Callback):
     """The learning rate of each epoch.
 
     Attributes:
@@ -43,10 +55,36 @@ class LearningRateSchedule:
 
     name: str = ""
     monitor: str | None = None
+    changes_learning_rate = True
 
     def __init__(self, min_rate: float = 0.0) -> None:
         self.min_rate = check_non_negative("min_rate", min_rate)
         self.initial_rate = 0.0
+        self._network: NeuralNetwork | None = None
+
+    def on_train_begin(self, network: NeuralNetwork) -> None:
+        """Start from the network's rate (the one given to ``train``).
+
+        Raises:
+            ValueError: the schedule watches a metric the epochs do not report.
+        """
+        if self.monitor is not None:
+            check_monitor(self.monitor, network.metric_keys, "lr_schedule")
+        self._network = network
+        network.learning_rate = self.start(network.learning_rate)
+
+    def on_epoch_end(self, epoch: int, logs: Logs) -> None:
+        """Set the next epoch's rate on the network.
+
+        Raises:
+            ValueError: the schedule gave a rate that is not a positive number.
+        """
+        if self._network is None:
+            raise RuntimeError(f"{self!r}.on_epoch_end before on_train_begin")
+        rate = self.next_rate(epoch, logs)
+        if not isinstance(rate, Real) or not math.isfinite(rate) or rate <= 0:
+            raise ValueError(f"{self!r} gave the learning rate {rate!r}; it must be positive")
+        self._network.learning_rate = float(rate)
 
     def start(self, initial_rate: float) -> float:
         """Reset for a new run starting at ``initial_rate``; return epoch 1's rate."""
@@ -90,7 +128,7 @@ class StepDecay(LearningRateSchedule):
         self.factor = _factor(factor, allow_one=True)
         if isinstance(every, bool) or not isinstance(every, Integral) or every < 1:
             raise ValueError(f"every must be a whole number ≥ 1, got {every!r}")
-        self.every = int(every)
+        self.every: int = int(every)
 
     def next_rate(self, epoch: int, logs: Mapping[str, float]) -> float:
         """``η₀ · factor^⌊epoch / every⌋`` (the next epoch's), floored."""

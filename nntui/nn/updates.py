@@ -1,7 +1,8 @@
 """From a batch's gradient to a parameter step: L2 weight decay, clipping, the optimizer.
 
-After backpropagation the network's flat gradient vector holds ``dL/dθ``
-(times ``η`` for plain SGD, see :mod:`nntui.nn.optimizers`). One step then:
+After backpropagation the network's flat gradient vector holds ``g = dL/dθ``
+of the batch (times ``η`` for plain SGD: see :meth:`SGD.gradient_scale
+<nntui.nn.optimizers.SGD.gradient_scale>`). One step then:
 
 1. **L2 weight decay** (λ > 0): the loss gains ``½·λ·ΣW²`` over every weight
    (not the biases), so each weight's gradient gains ``λ·W``. Large weights
@@ -22,10 +23,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 
+from nntui.nn.arrays import FloatArray
 from nntui.nn.optimizers import Optimizer
 
 
@@ -33,19 +34,19 @@ class ParameterUpdate:
     """The step pipeline of one training run, with its preallocated buffers.
 
     Args:
-        parameters: the network's flat parameter vector ``θ``.
-        gradients: its flat gradient vector (same shape).
-        layer_slices: per layer, the slice of the flat vectors it owns.
-        weight_slices: per layer, the slice holding its weights (not biases).
-        optimizer: the update rule.
-        l2: the weight decay ``λ`` (0: off).
-        clip_norm: the global gradient norm limit (None: off).
+        parameters: The network's flat parameter vector ``θ``.
+        gradients: Its flat gradient vector (same shape).
+        layer_slices: Per layer, the slice of the flat vectors it owns.
+        weight_slices: Per layer, the slice holding its weights (not biases).
+        optimizer: The update rule.
+        l2: The weight decay ``λ`` (0: off).
+        clip_norm: The global gradient norm limit (None: off).
     """
 
     def __init__(
         self,
-        parameters: np.ndarray,
-        gradients: np.ndarray,
+        parameters: FloatArray,
+        gradients: FloatArray,
         layer_slices: Sequence[slice],
         weight_slices: Sequence[slice],
         optimizer: Optimizer,
@@ -58,42 +59,44 @@ class ParameterUpdate:
         self._layer_gradients = [gradients[part] for part in layer_slices]
         self._weight_slices = list(weight_slices)
         self.learning_rate = 1.0
-        self.gradient_scale = 1.0  # the gradients hold gradient_scale·dL/dθ
-        self._clip_limit: float | None = None
-        self._decay = np.zeros(0, dtype=parameters.dtype)
+        self.gradient_scale = 1.0  # the gradients arrive as gradient_scale·dL/dθ
+        self._clip_limit = clip_norm
+        self._weight_decay = np.zeros(0, dtype=parameters.dtype)
         self._scratch = np.zeros(0, dtype=parameters.dtype)
         if l2 > 0:
-            self._decay = np.zeros_like(parameters)  # s·λ on the weights, 0 on the biases
+            self._weight_decay = np.zeros_like(parameters)  # λ on the weights, 0 on the biases
+            for weights in self._weight_slices:
+                self._weight_decay[weights] = l2
             self._scratch = np.zeros_like(parameters)
         self._previous = np.zeros(0, dtype=parameters.dtype)  # θ before the remembered step
         self._remembered = False
 
     def start_epoch(self, learning_rate: float) -> None:
-        """Set the epoch's rate ``η`` (and what depends on it)."""
+        """Set the epoch's rate ``η``, and the scale ``s`` the gradients will arrive with."""
         self.learning_rate = learning_rate
         scale = self.gradient_scale = self.optimizer.gradient_scale(learning_rate)
-        # The gradients arrive multiplied by the scale s, so the terms added to
-        # them and the limit they are compared with are multiplied by s too.
+        # The gradients arrive as s·g (s = η for plain SGD, else 1), so the term
+        # added to them and the limit they are compared with are multiplied by s.
         if self.l2 > 0:
             for weights in self._weight_slices:
-                self._decay[weights] = scale * self.l2
+                self._weight_decay[weights] = scale * self.l2
         self._clip_limit = None if self.clip_norm is None else scale * self.clip_norm
 
     def step(self, norm_sums: list[float], *, remember: bool = False) -> None:
         """Decay, measure, clip and apply the gradient now in :attr:`gradients`.
 
         Args:
-            norm_sums: per layer, a running sum; the layer's gradient norm
-                (``s·‖g‖``, with the L2 term, before clipping) is added to it.
-            remember: keep ``θ`` before the step for :meth:`diagnostics`.
+            norm_sums: Per layer, a running sum; the layer's gradient norm
+                ``‖g‖`` (with the L2 term, before clipping) is added to it.
+            remember: Keep ``θ`` before the step for :meth:`diagnostics`.
         """
         gradients = self.gradients
         if self.l2 > 0:
-            gradients += np.multiply(self.parameters, self._decay, out=self._scratch)  # + λ·W
+            gradients += np.multiply(self.parameters, self._weight_decay, out=self._scratch)  # λ·W
         squared_total = 0.0
         for index, layer_gradients in enumerate(self._layer_gradients):
-            squared = np.dot(layer_gradients, layer_gradients)
-            norm_sums[index] += math.sqrt(squared)
+            squared = float(np.dot(layer_gradients, layer_gradients))
+            norm_sums[index] += math.sqrt(squared) / self.gradient_scale  # ‖g‖
             squared_total += squared
         if self._clip_limit is not None:
             total = math.sqrt(squared_total)
@@ -121,14 +124,14 @@ class ParameterUpdate:
         )
         return 0.5 * self.l2 * total
 
-    def diagnostics(self) -> dict[str, Any]:
+    def diagnostics(self) -> dict[str, list[float | None]]:
         """Per layer: ``update_ratios`` of the remembered step and ``weight_norms`` now.
 
         ``update_ratios[i]`` is ``log10(‖ΔW‖/‖W‖)`` (``W`` before the step), or
         None when it is undefined (no step remembered, no change, zero weights).
         """
         ratios: list[float | None] = []
-        weight_norms: list[float] = []
+        weight_norms: list[float | None] = []
         for part in self._weight_slices:
             weights = self.parameters[part]
             weight_norms.append(math.sqrt(float(np.dot(weights, weights))))

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from nntui.nn.callbacks import LambdaCallback
 from nntui.nn.early_stopping import EarlyStopping
 from nntui.nn.network import NeuralNetwork, TrainingDiverged
 
@@ -95,9 +96,10 @@ def network() -> NeuralNetwork:
 def train_recording(net: NeuralNetwork, epochs: int, **kwargs: Any) -> tuple[dict, list]:
     """Train; return the history and the parameters after each epoch."""
     snapshots: list[np.ndarray] = []
+    record = LambdaCallback(on_epoch_end=lambda _, __: snapshots.append(net.parameters.copy()))
     history = net.train(
         *kwargs.pop("data"), epochs, 0.1, 16,
-        on_epoch_end=lambda _, __: snapshots.append(net._parameters.copy()), **kwargs,
+        callbacks=[record, *kwargs.pop("callbacks", [])], **kwargs,
     )  # fmt: skip
     return history, snapshots
 
@@ -108,7 +110,7 @@ def test_train_stops_at_the_right_epoch_and_restores_the_best_weights() -> None:
     # Validating on flipped labels: the better the network learns, the worse val_loss gets.
     history, snapshots = train_recording(
         net, 30, data=(x, labels), validation_data=(x, flipped),
-        early_stopping=EarlyStopping(patience=3),
+        callbacks=[EarlyStopping(patience=3)],
     )  # fmt: skip
     val_loss = history["val_loss"]
     best = int(np.argmin(val_loss)) + 1
@@ -124,7 +126,7 @@ def test_without_restoring_the_last_epochs_weights_stay() -> None:
     net = network()
     _, snapshots = train_recording(
         net, 30, data=(x, labels), validation_data=(x, flipped),
-        early_stopping=EarlyStopping(patience=2, restore_best_weights=False),
+        callbacks=[EarlyStopping(patience=2, restore_best_weights=False)],
     )  # fmt: skip
     assert net.stop_reason == "early_stopped"
     np.testing.assert_array_equal(net._parameters, snapshots[-1])
@@ -135,7 +137,7 @@ def test_a_run_that_keeps_improving_completes_with_its_last_weights() -> None:
     net = network()
     history, snapshots = train_recording(
         net, 5, data=(x, labels), validation_data=(x, labels),
-        early_stopping=EarlyStopping(monitor="loss", patience=10),
+        callbacks=[EarlyStopping(monitor="loss", patience=10)],
     )  # fmt: skip
     assert net.stop_reason == "completed"
     assert len(history["loss"]) == 5
@@ -170,4 +172,4 @@ def test_a_monitor_the_run_does_not_report_is_refused(
     x, labels, _ = problem()
     kwargs: dict[str, Any] = {"validation_data": (x, labels)} if validation else {}
     with pytest.raises(ValueError, match=re.escape(message)):
-        network().train(x, labels, 1, 0.1, 16, early_stopping=EarlyStopping(monitor), **kwargs)
+        network().train(x, labels, 1, 0.1, 16, callbacks=[EarlyStopping(monitor)], **kwargs)

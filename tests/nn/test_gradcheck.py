@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from nntui.nn.activations import Tanh
-from nntui.nn.data import one_hot
 from nntui.nn.gradcheck import check_network_gradients, numerical_gradient, relative_error
 from nntui.nn.network import NeuralNetwork
+from nntui.nn.preprocessing import one_hot
 
 
 def test_numerical_gradient_of_a_known_function() -> None:

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from nntui.nn.activations import ACTIVATIONS
-from nntui.nn.data import one_hot
 from nntui.nn.gradcheck import numerical_gradient, relative_error
 from nntui.nn.losses import LOSSES, get_loss
+from nntui.nn.preprocessing import one_hot
 
 RNG = np.random.default_rng(0)
 SCORES = RNG.standard_normal((6, 4))

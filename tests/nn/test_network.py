@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nntui.nn.data import one_hot
 from nntui.nn.gradcheck import check_network_gradients
 from nntui.nn.network import NeuralNetwork, r2_score
+from nntui.nn.preprocessing import one_hot
 
 RNG = np.random.default_rng(0)
 X = RNG.standard_normal((6, 5))
@@ -67,15 +67,22 @@ def test_gradients_are_of_the_mean_loss() -> None:
     np.testing.assert_allclose(network.layers[0].grad_weights, single)
 
 
-def test_backward_scale_multiplies_every_gradient() -> None:
+def test_layer_outputs_match_forward_and_leave_the_backward_caches_alone() -> None:
     network = NeuralNetwork([5, 4, 3], ["tanh", "softmax"], seed=0)
     y = one_hot([0, 1, 2, 0, 1, 2], 3)
     network.forward(X)
+    cached = [(layer.input, layer.output) for layer in network.layers]
+    outputs = network.layer_outputs(X[:2] * 3.0)  # another batch, between forward and backward
+    for layer, (x_in, a_out) in zip(network.layers, cached, strict=True):
+        assert layer.input is x_in and layer.output is a_out
+    np.testing.assert_array_equal(outputs[-1], network.predict(X[:2] * 3.0))
     network.backward(y)
-    plain = [layer.gradients.copy() for layer in network.layers]
-    network.backward(y, scale=0.5)
-    for layer, gradients in zip(network.layers, plain, strict=True):
-        np.testing.assert_allclose(layer.gradients, 0.5 * gradients)
+    reference = NeuralNetwork([5, 4, 3], ["tanh", "softmax"], seed=0)
+    reference.forward(X)
+    reference.backward(y)
+    np.testing.assert_array_equal(network.parameters, reference.parameters)
+    for layer, twin in zip(network.layers, reference.layers, strict=True):
+        np.testing.assert_array_equal(layer.gradients, twin.gradients)
 
 
 def test_forward_can_write_into_a_given_array() -> None:

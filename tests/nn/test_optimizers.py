@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 from helpers import small_network, three_class_problem
 
-from nntui.nn.data import generate_classification_data, normalize_features
+from nntui.datasets.synthetic import generate_classification_data
 from nntui.nn.network import NeuralNetwork
 from nntui.nn.optimizers import OPTIMIZERS, SGD, Adam, make_optimizer
+from nntui.nn.preprocessing import normalize_features
 
 THETA = np.array([1.0, -2.0, 0.5])
 G1 = np.array([0.5, 0.1, -1.0])

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from helpers import small_network, three_class_problem
 
+from nntui.nn.callbacks import LambdaCallback
 from nntui.nn.schedules import (
     SCHEDULES,
     ConstantSchedule,
@@ -122,8 +123,11 @@ def test_train_uses_each_epochs_rate_and_records_it() -> None:
     scheduled, by_hand = small_network(), small_network()
     rates_seen: list[float] = []
     history = scheduled.train(
-        x, labels, 3, 0.2, 16, lr_schedule=ExponentialDecay(0.5),
-        on_epoch_end=lambda _, logs: rates_seen.append(logs["learning_rate"]),
+        x, labels, 3, 0.2, 16,
+        callbacks=[
+            LambdaCallback(on_epoch_end=lambda _, logs: rates_seen.append(logs["learning_rate"])),
+            ExponentialDecay(0.5),
+        ],
     )  # fmt: skip
     assert history["learning_rate"] == rates_seen == [0.2, 0.1, 0.05]
     for rate in (0.2, 0.1, 0.05):  # the same epochs, one train() call each
@@ -134,7 +138,9 @@ def test_train_uses_each_epochs_rate_and_records_it() -> None:
 def test_without_a_schedule_the_history_keeps_its_keys() -> None:
     x, labels = three_class_problem(48)
     assert list(small_network().train(x, labels, 1, 0.1, 16)) == ["loss", "accuracy"]
-    with_schedule = small_network().train(x, labels, 1, 0.1, 16, lr_schedule="constant")
+    with_schedule = small_network().train(
+        x, labels, 1, 0.1, 16, callbacks=[make_schedule("constant")]
+    )
     assert list(with_schedule) == ["loss", "accuracy", "learning_rate"]
 
 
@@ -142,4 +148,4 @@ def test_plateau_on_val_loss_without_validation_data_is_reported() -> None:
     x, labels = three_class_problem(48)
     message = "lr_schedule monitors 'val_loss', which needs validation_data (or monitor 'loss'"
     with pytest.raises(ValueError, match=re.escape(message)):
-        small_network().train(x, labels, 1, 0.1, 16, lr_schedule=ReduceOnPlateau(0.5, 2))
+        small_network().train(x, labels, 1, 0.1, 16, callbacks=[ReduceOnPlateau(0.5, 2)])

@@ -10,13 +10,10 @@ import numpy as np
 import pytest
 from helpers import small_network, three_class_problem
 
-from nntui.nn.data import (
-    generate_classification_data,
-    generate_regression_data,
-    normalize_features,
-    one_hot,
-)
+from nntui.datasets.synthetic import generate_classification_data, generate_regression_data
+from nntui.nn.callbacks import LambdaCallback
 from nntui.nn.network import NeuralNetwork, TrainingDiverged
+from nntui.nn.preprocessing import normalize_features, one_hot
 
 SEED_LAYERS = [20, 128, 64, 32, 3]
 SEED_ACTIVATIONS = ["relu", "relu", "relu", "softmax"]
@@ -148,7 +145,7 @@ def test_on_epoch_end_gets_metrics_and_per_layer_gradient_norms() -> None:
     calls: list[tuple[int, dict[str, Any]]] = []
     small_network().train(
         x, y, 3, 0.1, 32, validation_data=(x, y),
-        on_epoch_end=lambda epoch, logs: calls.append((epoch, logs)),
+        callbacks=[LambdaCallback(on_epoch_end=lambda epoch, logs: calls.append((epoch, logs)))],
     )  # fmt: skip
     assert [epoch for epoch, _ in calls] == [1, 2, 3]
     logs = calls[0][1]
@@ -171,7 +168,15 @@ def test_gradient_norms_are_the_mean_of_the_batch_norms() -> None:
     x, y = small_problem(64)
     network, reference = small_network(), small_network()
     logs: dict[str, Any] = {}
-    network.train(x, y, 1, 0.1, 32, shuffle=False, on_epoch_end=lambda _, got: logs.update(got))
+    network.train(
+        x,
+        y,
+        1,
+        0.1,
+        32,
+        shuffle=False,
+        callbacks=[LambdaCallback(on_epoch_end=lambda _, got: logs.update(got))],
+    )
     norms = np.zeros(2)
     for start in (0, 32):
         reference.forward(x[start : start + 32])
@@ -196,7 +201,7 @@ def test_should_stop_ends_training_within_one_batch() -> None:
     epochs_seen: list[int] = []
     history = network.train(
         x, y, 5, 0.1, 16, should_stop=should_stop,
-        on_epoch_end=lambda epoch, _: epochs_seen.append(epoch),
+        callbacks=[LambdaCallback(on_epoch_end=lambda epoch, _: epochs_seen.append(epoch))],
     )  # fmt: skip
     assert len(polls) == 3
     assert history == {"loss": [], "accuracy": []}  # the unfinished epoch is not recorded
@@ -251,7 +256,14 @@ def test_float32_training_never_upcasts() -> None:
         return False
 
     history = network.train(
-        x, y, 2, 0.1, 16, validation_data=(x, y), on_epoch_end=inspect, should_stop=record_batch
+        x,
+        y,
+        2,
+        0.1,
+        16,
+        validation_data=(x, y),
+        callbacks=[LambdaCallback(on_epoch_end=inspect)],
+        should_stop=record_batch,
     )
     assert len(seen) > 20
     assert set(seen) == {np.dtype("float32")}

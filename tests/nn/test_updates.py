@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from nntui.nn.callbacks import LambdaCallback
 from nntui.nn.network import NeuralNetwork
 from nntui.nn.optimizers import SGD, Adam
 
@@ -121,7 +122,7 @@ def test_gradient_norms_are_reported_before_clipping() -> None:
     expected = reference_gradients(reference, x, labels)
     network().train(
         x, labels, 1, 0.1, len(x), shuffle=False, gradient_clip_norm=1e-3,
-        on_epoch_end=lambda _, got: logs.update(got),
+        callbacks=[LambdaCallback(on_epoch_end=lambda _, got: logs.update(got))],
     )  # fmt: skip
     norms = [math.sqrt(np.sum(gw**2) + np.sum(gb**2)) for _, _, gw, gb in expected]
     np.testing.assert_allclose(logs["grad_norms"], norms, rtol=1e-10)
@@ -137,7 +138,7 @@ def test_logs_carry_one_update_ratio_and_weight_norm_per_layer() -> None:
     logs: dict[str, Any] = {}
     net.train(
         x, labels, 1, 0.1, len(x), shuffle=False, optimizer=Adam(),
-        on_epoch_end=lambda _, got: logs.update(got),
+        callbacks=[LambdaCallback(on_epoch_end=lambda _, got: logs.update(got))],
     )  # fmt: skip
     assert len(logs["update_ratios"]) == len(logs["weight_norms"]) == 3
     for index, layer in enumerate(net.layers):
@@ -154,8 +155,9 @@ def test_update_ratio_tracks_the_learning_rate() -> None:
     for rate in (1e-4, 1e-2):
         seen: list[dict[str, Any]] = []
         network().train(
-            x, labels, 1, rate, 8, on_epoch_end=lambda _, got, seen=seen: seen.append(got)
-        )
+            x, labels, 1, rate, 8,
+            callbacks=[LambdaCallback(on_epoch_end=lambda _, got, seen=seen: seen.append(got))],
+        )  # fmt: skip
         ratios[rate] = seen[-1]["update_ratios"]
     # Plain SGD's step is η·g: a 100× rate is +2 on the log10 scale (about).
     for low, high in zip(ratios[1e-4], ratios[1e-2], strict=True):
@@ -167,7 +169,14 @@ def test_a_layer_that_did_not_move_has_no_update_ratio() -> None:
     net = network()
     net.layers[0].biases = np.full(6, -100.0)  # every relu unit is off for every input...
     logs: dict[str, Any] = {}
-    net.train(x, labels, 1, 0.1, 8, on_epoch_end=lambda _, got: logs.update(got))
+    net.train(
+        x,
+        labels,
+        1,
+        0.1,
+        8,
+        callbacks=[LambdaCallback(on_epoch_end=lambda _, got: logs.update(got))],
+    )
     # ...so no gradient reaches W₁, nor W₂ (its inputs are all 0); W₃ still learns (via b₂).
     first, second, third = logs["update_ratios"]
     assert first is None and second is None
