@@ -21,9 +21,10 @@ def assert_within_one_row_of_the_whole(labels: np.ndarray, *sets: np.ndarray) ->
     n = len(labels)
     for rows in sets:
         for label in np.unique(labels):
-            share = np.count_nonzero(labels == label) / n
+            in_class = np.count_nonzero(labels == label)
             count = np.count_nonzero(labels[rows] == label)
-            assert abs(count - len(rows) * share) <= 1, (label, count, len(rows) * share)
+            # Exact in integers: |count - len(rows)·in_class/n| <= 1 (no float rounding).
+            assert abs(count * n - len(rows) * in_class) <= n, (label, count, len(rows), in_class, n)
 
 
 def test_fractions_round_up_and_validation_is_a_share_of_the_training_rows() -> None:
