@@ -59,21 +59,23 @@ class Expectation:
         return OPERATORS[self.operator](value, self.threshold)
 
 
-def metric_names(task: Task) -> tuple[str, ...]:
+def metric_names(task: Task, *, validation: bool = True) -> tuple[str, ...]:
     """The metric names ``--expect`` can use for ``task``.
 
     Args:
         task: ``"classification"`` or ``"regression"``.
+        validation: whether the run has a validation set (``data.validation_split > 0``);
+            without one there are no ``val_*`` metrics.
 
     Returns:
         The names ``flat_metrics`` produces for a results document of that task.
     """
     score = metric_for(task)
+    validated = ("val_loss", f"val_{score}") if validation else ()
     return (
         "loss",
         score,
-        "val_loss",
-        f"val_{score}",
+        *validated,
         "test_loss",
         f"test_{score}",
         "learning_rate",
@@ -113,6 +115,12 @@ def parse_expectation(text: str, known: Iterable[str] | None = None) -> Expectat
         raise ExpectationError(f"--expect {text!r}: the threshold cannot be NaN")
     if known is not None:
         names = tuple(known)
+        if metric not in names and metric.startswith("val_") and metric[4:] in names:
+            raise ExpectationError(
+                f"--expect {text!r}: {metric} needs a validation set, but "
+                "data.validation_split is 0; gate on test_" + metric[4:] + " instead, "
+                "or set data.validation_split (e.g. 0.1)"
+            )
         if metric not in names:
             raise ExpectationError(
                 f"--expect {text!r}: unknown metric {metric!r}; known metrics: {', '.join(names)}"
