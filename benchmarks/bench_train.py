@@ -90,7 +90,7 @@ class Workload:
             )
             x_train, x_test = normalize_features(x_train, x_test)
             x = np.vstack([x_train, x_test])
-            labels = np.vstack([y_train, y_test]).argmax(axis=1)
+            labels = np.concatenate([y_train, y_test])
             return x, labels
         rng = np.random.default_rng(0)  # MNIST-shaped: pixel-like values in [0, 1)
         return rng.random((self.n_samples, self.n_features)), rng.integers(
@@ -121,7 +121,7 @@ def train_nntui(
 
     def fit() -> None:
         rule = OPTIMIZER_CHOICES[optimizer]()  # fresh state for every fit, like a new run
-        network.train(x, y, job.epochs, rate, job.batch_size, optimizer=rule)
+        network.train(x, y, job.epochs, rate, job.batch_size, verbose=False, optimizer=rule)
 
     return fit
 

@@ -72,13 +72,14 @@ def test_saved_model_predicts_exactly_what_the_network_in_memory_does(
     header, rows = read_csv(out)
     assert header == ["predicted_class", "p_setosa", "p_versicolor", "p_virginica"]
     assert runner.network is not None and runner.data is not None
-    expected = runner.network.predict(runner.data.x_test)
+    expected = runner.network.predict_proba(runner.data.x_test)
     assert expected.dtype == np.dtype(dtype)
     probabilities = np.array([[float(p) for p in row[1:]] for row in rows])
     assert np.array_equal(probabilities, expected.astype(np.float64))  # bit for bit
     names = runner.data.class_names
     assert [row[0] for row in rows] == [names[k] for k in expected.argmax(axis=1)]
-    assert np.array_equal(runner.predict(runner.data.x_test_raw), expected)
+    assert np.array_equal(runner.predict_proba(runner.data.x_test_raw), expected)
+    assert np.array_equal(runner.predict(runner.data.x_test_raw), expected.argmax(axis=1))
 
 
 def test_regression_model_writes_one_prediction_column(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ import math
 import numpy as np
 
 from nntui.datasets.splits import split_indices
-from nntui.nn.preprocessing import one_hot
 
 __all__ = [
     "generate_classification_data",
@@ -59,7 +58,14 @@ def generate_classification_data(
 
     Returns:
         ``x_train, x_test, y_train, y_test``; ``x`` is ``(n, n_features)``
-        float64 and ``y`` is one-hot ``(n, n_classes)`` float64.
+        float64 and ``y`` holds integer class labels ``(n,)`` in
+        ``[0, n_classes)`` (``NeuralNetwork.train`` takes them as they are;
+        ``one_hot(y, n_classes)`` encodes them).
+
+    Example:
+        >>> x_train, x_test, y_train, y_test = generate_classification_data(100, 4, 3)
+        >>> x_train.shape, y_train.shape, y_train.dtype.kind
+        ((80, 4), (80,), 'i')
 
     Raises:
         ValueError: for invalid arguments, with the reason.
@@ -71,8 +77,7 @@ def generate_classification_data(
     rng = _rng(random_seed)
     x, labels = _classification_rows(n_samples, n_features, n_classes, rng)
     train, test = split_indices(n_samples, test_size, rng, labels)  # stratified
-    y = one_hot(labels, n_classes)
-    return x[train], x[test], y[train], y[test]
+    return x[train], x[test], labels[train], labels[test]
 
 
 def make_classification(
@@ -108,7 +113,7 @@ def _classification_rows(
     centroids = rng.standard_normal((n_clusters, n_informative)) * 2.0
     centroids *= max(1.0, _MIN_CENTROID_DISTANCE / _min_pairwise_distance(centroids))
 
-    labels = np.arange(n_samples) % n_classes  # balanced classes
+    labels = np.arange(n_samples, dtype=np.int64) % n_classes  # balanced classes
     cluster = labels * _CLUSTERS_PER_CLASS + rng.integers(_CLUSTERS_PER_CLASS, size=n_samples)
     informative = centroids[cluster] + rng.standard_normal((n_samples, n_informative))
     x = _add_uninformative_features(informative, n_redundant, n_features, rng)

@@ -2,7 +2,8 @@
 
 Read it in this order: :mod:`~nntui.nn.activations`, :mod:`~nntui.nn.losses`,
 :mod:`~nntui.nn.initializers`, :mod:`~nntui.nn.layers`, :mod:`~nntui.nn.network`
-(with :mod:`~nntui.nn.batching` and :mod:`~nntui.nn.preprocessing`); then how
+(with :mod:`~nntui.nn.batching`, :mod:`~nntui.nn.preprocessing` and
+:mod:`~nntui.nn.progress`, the ``verbose`` lines); then how
 training is steered: :mod:`~nntui.nn.optimizers`, :mod:`~nntui.nn.updates`
 (weight decay, clipping), :mod:`~nntui.nn.callbacks` and the two built-in
 ones, :mod:`~nntui.nn.schedules` and :mod:`~nntui.nn.early_stopping` (both
@@ -12,11 +13,11 @@ watch a metric with :mod:`~nntui.nn.monitoring`); then
 numerically). Data sources live in :mod:`nntui.datasets`.
 """
 
-from nntui.nn.activations import ACTIVATIONS, Activation
+from nntui.nn.activations import ACTIVATIONS, Activation, ActivationFunction
 from nntui.nn.callbacks import Callback, LambdaCallback
 from nntui.nn.diagnostics import LayerDiagnostics, probe_diagnostics
 from nntui.nn.early_stopping import EarlyStopping
-from nntui.nn.initializers import INITIALIZERS
+from nntui.nn.initializers import INITIALIZERS, WeightInitializer
 from nntui.nn.layers import DenseLayer
 from nntui.nn.losses import LOSSES, Loss
 from nntui.nn.monitoring import higher_is_better
@@ -42,6 +43,7 @@ __all__ = [
     "SCHEDULES",
     "SGD",
     "Activation",
+    "ActivationFunction",
     "Adam",
     "Callback",
     "ConstantSchedule",
@@ -59,6 +61,7 @@ __all__ = [
     "Standardizer",
     "StepDecay",
     "TrainingDiverged",
+    "WeightInitializer",
     "fit_standardizer",
     "higher_is_better",
     "make_optimizer",

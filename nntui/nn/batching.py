@@ -36,6 +36,7 @@ class EpochBatches:
     Attributes:
         y: the targets in this epoch's order.
         outputs: a buffer for the network's outputs, in the same order.
+        logits: a buffer for the output layer's ``z``, in the same order.
     """
 
     def __init__(self, x: np.ndarray, y: np.ndarray, batch_size: int, shuffle: bool) -> None:
@@ -49,6 +50,7 @@ class EpochBatches:
         self.x_block = np.empty((self.block_rows, x.shape[1]), dtype=x.dtype) if shuffle else x
         self.y = np.empty_like(y) if shuffle else y  # targets in this epoch's order
         self.outputs = np.empty_like(y)  # the network's outputs, in the same order
+        self.logits = np.empty_like(y)  # the output layer's z (the losses are computed from it)
 
     def shuffled_blocks(self, rng: np.random.Generator) -> Iterator[tuple[int, np.ndarray]]:
         """Yield ``(first row, x rows)`` blocks covering the epoch in a new random order."""

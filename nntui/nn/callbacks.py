@@ -1,6 +1,6 @@
 """Callbacks: code that runs at fixed points of :meth:`NeuralNetwork.train`.
 
-The protocol is Keras': a callback is an object with two methods, both
+The protocol is Keras': a callback is an object with three methods, all
 optional (the :class:`Callback` base class has them as no-ops):
 
 - ``on_train_begin(network)``: before the first epoch; a callback that needs
@@ -11,6 +11,9 @@ optional (the :class:`Callback` base class has them as no-ops):
   and their ``val_`` forms with validation data), ``learning_rate`` (the
   epoch's rate) and, one entry per layer, ``grad_norms``, ``weight_norms`` and
   ``update_ratios``.
+- ``on_train_end(network)``: once training has ended (completed, stopped
+  early or interrupted; not when it diverged): early stopping puts the best
+  weights back here.
 
 A callback steers training through two attributes of the network:
 ``network.learning_rate`` (the rate of the next epoch; see
@@ -55,6 +58,13 @@ class Callback:
         Args:
             epoch: The epoch that just ended, counting from 1.
             logs: Its metrics and per-layer statistics (see the module notes).
+        """
+
+    def on_train_end(self, network: NeuralNetwork) -> None:
+        """Called once when training ends (not when it diverged).
+
+        Args:
+            network: The network being trained.
         """
 
 

@@ -3,23 +3,29 @@
 Trained long enough, a network starts to learn its training set by heart: the
 training loss keeps falling while the validation loss turns back up. Early
 stopping watches a metric (``val_loss`` by default) and stops once it has not
-improved by more than ``min_delta`` for ``patience`` epochs in a row; with
-``restore_best_weights`` the network then goes back to the weights of its best
-epoch. It follows Keras' ``EarlyStopping``: the weights are restored only when
-training stops early (a run that reaches its last epoch keeps its last
-weights), and ``patience=0`` stops at the first epoch without improvement.
+improved by more than ``min_delta`` for ``patience`` epochs in a row
+(``patience=0`` stops at the first epoch without improvement, as in Keras).
+
+With ``restore_best_weights`` training always **ends with the best epoch's
+weights**: when it stops early, when it reaches its last epoch, and when it is
+interrupted (not when it diverges). This differs from Keras, whose
+``EarlyStopping`` restores only when it stopped training itself, so a run
+that used all its epochs there keeps the last epoch's weights even when an
+earlier one was better.
 
 It is a :class:`~nntui.nn.callbacks.Callback`: pass it to ``train`` in
 ``callbacks``. At the end of each epoch it notes the best value (also as the
-network's ``best_epoch`` and ``best_value``); when patience runs out it puts
-the best weights back and sets ``network.stop_training``. Callbacks listed
-after it see the restored weights; put it last to let them see each epoch's own.
+network's ``best_epoch`` and ``best_value``) and, when patience runs out, sets
+``network.stop_training``; in ``on_train_end`` it puts the best weights back.
+:attr:`EarlyStopping.state` is its watch as a plain dict (with the best
+weights), and after :meth:`EarlyStopping.load_state` the next ``train``
+continues that watch instead of starting afresh (to resume a run).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,7 +45,8 @@ class EarlyStopping(Callback):
             ``accuracy``/``r2`` (and their ``val_`` forms).
         patience: epochs without improvement to wait before stopping.
         min_delta: the smallest change that counts as an improvement.
-        restore_best_weights: on stopping, put back the best epoch's weights.
+        restore_best_weights: end training with the best epoch's weights
+            (however it ends, short of diverging).
 
     Attributes:
         mode: ``"min"`` or ``"max"``, inferred from ``monitor``.
@@ -73,6 +80,31 @@ class EarlyStopping(Callback):
         self.stopped_epoch: int | None = None
         self._best_parameters: FloatArray = np.zeros(0)
         self._network: NeuralNetwork | None = None
+        self._loaded = False
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The watch: ``best_value``, ``best_epoch``, ``epochs_without_improvement``,
+        ``stopped_epoch`` and ``best_parameters`` (a copy; empty without restoring)."""
+        return {
+            **self._tracker.state,
+            "stopped_epoch": self.stopped_epoch,
+            "best_parameters": self._best_parameters.copy(),
+        }
+
+    def load_state(self, state: Mapping[str, Any]) -> None:
+        """Put back a :attr:`state`: the next ``on_train_begin`` continues the watch.
+
+        Raises:
+            ValueError: a key is missing (named).
+        """
+        self._tracker.load_state(state)
+        if "best_parameters" not in state or "stopped_epoch" not in state:
+            raise ValueError("early stopping state needs 'best_parameters' and 'stopped_epoch'")
+        stopped = state["stopped_epoch"]
+        self.stopped_epoch = None if stopped is None else int(stopped)
+        self._best_parameters = np.array(state["best_parameters"], copy=True)
+        self._loaded = True
 
     @property
     def best_epoch(self) -> int | None:
@@ -93,18 +125,27 @@ class EarlyStopping(Callback):
         """
         check_monitor(self.monitor, network.metric_keys, "early_stopping")
         self._network = network
+        if self._loaded and self._best_parameters.shape in ((0,), network.parameters.shape):
+            self._loaded = False  # resuming: keep the loaded watch
+            if self.restore_best_weights and self._best_parameters.size == 0:
+                self._best_parameters = np.array(network.parameters, copy=True)
+            return
+        self._loaded = False
         self.start(network.parameters)
 
     def on_epoch_end(self, epoch: int, logs: Logs) -> None:
-        """Note the epoch's value; when patience has run out, restore and stop."""
+        """Note the epoch's value; when patience has run out, stop training."""
         network = self._network
         if network is None:
             raise RuntimeError("EarlyStopping.on_epoch_end before on_train_begin")
         stop = self.update(epoch, logs, network.parameters)
         network.best_epoch, network.best_value = self.best_epoch, self.best_value
         if stop:
-            self.restore(network.parameters)  # when it keeps the best
             network.stop_training = True
+
+    def on_train_end(self, network: NeuralNetwork) -> None:
+        """End with the best epoch's weights (when ``restore_best_weights``)."""
+        self.restore(network.parameters)
 
     def start(self, parameters: FloatArray) -> None:
         """Reset for a new run of the network whose flat parameter vector is ``parameters``."""

@@ -27,25 +27,42 @@ import numpy as np
 RANDOM_NORMAL_STD = 0.01
 """Standard deviation of the ``random_normal`` initialiser."""
 
+RandomSource = np.random.Generator | int | None
+"""A NumPy Generator, a seed for a new one, or None for NumPy's global state."""
+
 Initializer = Callable[[int, int, np.random.Generator], np.ndarray]
 """``(fan_in, fan_out, rng) -> float64 weights of shape (fan_in, fan_out)``."""
 
 
-def he_normal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+def standard_normal(shape: tuple[int, int], rng: RandomSource = None) -> np.ndarray:
+    """Draw ``N(0, 1)`` numbers from ``rng``; with None, from NumPy's global state.
+
+    The global state is what ``np.random.seed(42)`` seeds, so code written
+    for the reference project reproduces its draws that way.
+    """
+    if rng is None:
+        draws: np.ndarray = np.random.standard_normal(shape)
+        return draws
+    generator = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    return generator.standard_normal(shape)
+
+
+def he_normal(fan_in: int, fan_out: int, rng: RandomSource = None) -> np.ndarray:
     """Draw weights from ``N(0, 2 / fan_in)``."""
-    weights: np.ndarray = rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in)
+    weights: np.ndarray = standard_normal((fan_in, fan_out), rng) * np.sqrt(2.0 / fan_in)
     return weights
 
 
-def xavier_normal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+def xavier_normal(fan_in: int, fan_out: int, rng: RandomSource = None) -> np.ndarray:
     """Draw weights from ``N(0, 2 / (fan_in + fan_out))``."""
-    weights: np.ndarray = rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / (fan_in + fan_out))
+    scale = np.sqrt(2.0 / (fan_in + fan_out))
+    weights: np.ndarray = standard_normal((fan_in, fan_out), rng) * scale
     return weights
 
 
-def random_normal(fan_in: int, fan_out: int, rng: np.random.Generator) -> np.ndarray:
+def random_normal(fan_in: int, fan_out: int, rng: RandomSource = None) -> np.ndarray:
     """Draw weights from ``N(0, RANDOM_NORMAL_STD²)``."""
-    weights: np.ndarray = rng.standard_normal((fan_in, fan_out)) * RANDOM_NORMAL_STD
+    weights: np.ndarray = standard_normal((fan_in, fan_out), rng) * RANDOM_NORMAL_STD
     return weights
 
 
@@ -72,3 +89,25 @@ def get_initializer(weight_init: str | Initializer) -> Initializer:
         raise ValueError(
             f"Unknown weight initialization '{weight_init}'. Available: {available}"
         ) from None
+
+
+class WeightInitializer:
+    """The initialisers as static methods, each returning a ``(fan_in, fan_out)`` array.
+
+    The reference project's interface to :data:`INITIALIZERS` (the same
+    functions). ``rng`` is a NumPy Generator or a seed; without it the draws
+    come from NumPy's global state, so ``np.random.seed(42)`` makes them
+    reproducible.
+
+    Example:
+        >>> np.random.seed(42)
+        >>> WeightInitializer.he(20, 64).shape
+        (20, 64)
+    """
+
+    xavier = staticmethod(xavier_normal)
+    """``xavier(fan_in, fan_out, rng=None)``: ``N(0, 2 / (fan_in + fan_out))``."""
+    he = staticmethod(he_normal)
+    """``he(fan_in, fan_out, rng=None)``: ``N(0, 2 / fan_in)``."""
+    random_normal = staticmethod(random_normal)
+    """``random_normal(fan_in, fan_out, rng=None)``: ``N(0, 0.01²)``."""

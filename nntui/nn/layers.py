@@ -1,19 +1,24 @@
 """A fully connected (dense) layer: ``a = f(x·W + b)``.
 
 Shapes, for a batch of ``n`` samples, ``m`` inputs and ``u`` units:
-``x`` is ``(n, m)``, ``W`` is ``(m, u)``, ``b`` is ``(u,)``, ``z`` and ``a``
-are ``(n, u)``.
+``x`` is ``(n, m)``, ``W`` is ``(m, u)``, ``b`` is ``(1, u)`` (one row, added
+to every sample's), ``z`` and ``a`` are ``(n, u)``.
 
 Forward:   ``z = x·W + b``,  ``a = f(z)``
 
 Backward, given ``δ = dL/dz`` (each row is one sample's gradient):
 
     dL/dW = xᵀ·δ          (m, u): sums each sample's outer product x_iᵀ δ_i
-    dL/db = Σ_rows δ      (u,)
+    dL/db = Σ_rows δ      (1, u)
     dL/dx = δ·Wᵀ          (n, m): handed down to the layer below as its dL/da
 
 and ``δ`` itself comes from the layer above by the chain rule,
 ``δ = dL/da ⊙ f'(z)`` (see :mod:`nntui.nn.activations`).
+
+On its own, a layer learns with :meth:`DenseLayer.backward` ``(dL/da, η)``:
+it computes the gradients, takes the plain SGD step ``θ ← θ - η·dL/dθ`` and
+hands ``dL/dx`` down. A network's optimizers (momentum, Adam) need the
+gradients without the step: :meth:`DenseLayer.gradients_from` gives just that.
 
 The weights and biases live in one flat vector, :attr:`DenseLayer.parameters`
 (``weights`` and ``biases`` are views into it), and so do their gradients
@@ -56,7 +61,8 @@ class DenseLayer:
         output_size: number of units ``u``.
         activation: activation name (see ``ACTIVATIONS``) or instance.
         weight_init: initialiser name (see ``INITIALIZERS``) or function.
-        rng: random generator (or seed) for the initial weights.
+        rng: random generator (or seed) for the initial weights; None draws
+            from NumPy's global state (``np.random.seed`` makes it repeatable).
         dtype: ``"float64"`` or ``"float32"``; weights, activations and
             gradients all use it.
         parameters: optional flat array of ``parameter_count`` elements to keep
@@ -64,8 +70,10 @@ class DenseLayer:
         gradients: likewise for the gradients.
 
     Attributes:
+        input_size: ``m``; output_size: ``u``.
+        activation_name: the activation's name, e.g. ``"relu"``.
         weights: ``(input_size, output_size)`` weight matrix ``W``.
-        biases: ``(output_size,)`` bias vector ``b``.
+        biases: ``(1, output_size)`` bias row ``b``.
         grad_weights: ``dL/dW`` from the last :meth:`backward`.
         grad_biases: ``dL/db`` from the last :meth:`backward`.
         parameters: ``W`` and ``b`` flattened into one vector (views share memory).
@@ -76,7 +84,7 @@ class DenseLayer:
         self,
         input_size: int,
         output_size: int,
-        activation: str | Activation = "linear",
+        activation: str | Activation = "relu",
         weight_init: str | Initializer = "he",
         rng: np.random.Generator | int | None = None,
         dtype: str | np.dtype = "float64",
@@ -97,12 +105,14 @@ class DenseLayer:
         self.parameters = self._flat_storage(parameters, "parameters")
         self.gradients = self._flat_storage(gradients, "gradients")
         self._weights = self.parameters[:n_weights].reshape(self.input_size, self.output_size)
-        self._biases = self.parameters[n_weights:]
+        self._biases = self.parameters[n_weights:].reshape(1, self.output_size)
         self.grad_weights = self.gradients[:n_weights].reshape(self.input_size, self.output_size)
-        self.grad_biases = self.gradients[n_weights:]
+        self.grad_biases = self.gradients[n_weights:].reshape(1, self.output_size)
+        self._grad_bias_vector = self.gradients[n_weights:]  # the same numbers, 1-D for matmul
 
-        rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
-        self._weights[...] = initializer(self.input_size, self.output_size, rng)
+        if rng is not None and not isinstance(rng, np.random.Generator):
+            rng = np.random.default_rng(rng)
+        self._weights[...] = initializer(self.input_size, self.output_size, rng)  # type: ignore[arg-type]
         self._biases[...] = 0
         self.gradients[...] = 0
 
@@ -126,6 +136,11 @@ class DenseLayer:
         return self.input_size * self.output_size + self.output_size
 
     @property
+    def activation_name(self) -> str:
+        """The activation's name, e.g. ``"relu"``."""
+        return self.activation.name
+
+    @property
     def weights(self) -> np.ndarray:
         """The weight matrix ``W``, shape ``(input_size, output_size)``."""
         return self._weights
@@ -137,7 +152,7 @@ class DenseLayer:
 
     @property
     def biases(self) -> np.ndarray:
-        """The bias vector ``b``, shape ``(output_size,)``."""
+        """The bias row ``b``, shape ``(1, output_size)``."""
         return self._biases
 
     @biases.setter
@@ -147,17 +162,24 @@ class DenseLayer:
     @staticmethod
     def _assign(target: np.ndarray, value: np.ndarray, label: str) -> None:
         value = np.asarray(value)
+        if value.size == target.size and value.ndim == 1 and target.shape[0] == 1:
+            value = value.reshape(target.shape)  # biases given as a plain vector
         if value.shape != target.shape:
             raise ValueError(f"{label} must have shape {target.shape}, got {value.shape}")
         target[...] = value
 
-    def apply(self, x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
+    def apply(
+        self, x: ArrayLike, out: FloatArray | None = None, *, logits: FloatArray | None = None
+    ) -> FloatArray:
         """Compute ``a = f(x·W + b)`` for a batch, remembering nothing.
 
         Args:
             x: Inputs of shape ``(n, input_size)``; cast to the layer's dtype.
             out: Optional C-contiguous array of shape ``(n, output_size)`` to
                 write the activations into; by default a new array.
+            logits: Optional ``(n, output_size)`` array to keep ``z = x·W + b``
+                in (the network's output layer keeps it: losses are computed
+                from the logits); by default ``z`` is overwritten by ``a``.
 
         Returns:
             The activations ``a``, shape ``(n, output_size)``.
@@ -165,27 +187,39 @@ class DenseLayer:
         Raises:
             ValueError: ``"Input dimension X does not match layer input size Y"``.
         """
-        return self._activations(self._checked_inputs(x), out)
+        return self._activations(self._checked_inputs(x), out, logits)
 
-    def forward(self, x: ArrayLike, out: FloatArray | None = None) -> FloatArray:
+    def forward(
+        self, x: ArrayLike, out: FloatArray | None = None, *, logits: FloatArray | None = None
+    ) -> FloatArray:
         """Compute ``a = f(x·W + b)`` like :meth:`apply`, and remember ``x`` and ``a`` for backward.
 
         Args:
             x: Inputs of shape ``(n, input_size)``; cast to the layer's dtype.
             out: Optional ``(n, output_size)`` array for the activations (the
                 training loop passes a slice of its buffer of outputs).
+            logits: Optional array to keep ``z`` in (see :meth:`apply`).
 
         Returns:
             The activations ``a``, shape ``(n, output_size)``.
+
+        Raises:
+            ValueError: ``"Input dimension X does not match layer input size Y"``.
         """
         inputs = self._checked_inputs(x)
-        self.input, self.output = inputs, self._activations(inputs, out)
+        self.input, self.output = inputs, self._activations(inputs, out, logits)
         return self.output
 
-    def _activations(self, x: FloatArray, out: FloatArray | None) -> FloatArray:
-        z = np.matmul(x, self._weights, out=out)  # z = x·W
-        z += self._biases  # + b (added to every row)
-        return self.activation.forward(z, out=z)  # a = f(z), in place: z is not needed again
+    def _activations(
+        self, x: FloatArray, out: FloatArray | None, logits: FloatArray | None = None
+    ) -> FloatArray:
+        if logits is None:
+            z = np.matmul(x, self._weights, out=out)  # z = x·W
+            z += self._biases  # + b (added to every row)
+            return self.activation.forward(z, out=z)  # a = f(z), in place: z is not needed again
+        z = np.matmul(x, self._weights, out=logits)
+        z += self._biases
+        return self.activation.forward(z, out=out)  # a = f(z), z kept
 
     def _checked_inputs(self, x: ArrayLike) -> FloatArray:
         inputs: FloatArray = np.asarray(x, dtype=self.dtype)
@@ -198,12 +232,38 @@ class DenseLayer:
             )
         return inputs
 
-    def backward(
+    def backward(self, upstream_gradient: ArrayLike, learning_rate: float) -> FloatArray:
+        """Backpropagate ``dL/da`` and take one plain SGD step on this layer.
+
+        Computes ``δ = dL/da ⊙ f'(z)``, the gradients ``dL/dW = xᵀ·δ`` and
+        ``dL/db = Σ_rows δ`` (kept in ``grad_weights``/``grad_biases``), and
+        ``dL/dx = δ·Wᵀ`` with the weights *before* the step; then
+        ``W ← W - η·dL/dW`` and ``b ← b - η·dL/db``. ``upstream_gradient`` is
+        the gradient of the *mean* loss over the batch, so ``η`` keeps its
+        true-gradient meaning.
+
+        Args:
+            upstream_gradient: ``dL/da``, shape ``(n, output_size)`` (not modified).
+            learning_rate: the step size ``η`` (0 computes the gradients only).
+
+        Returns:
+            ``dL/dx``, shape ``(n, input_size)``, for the layer below.
+
+        Raises:
+            RuntimeError: ``"Forward pass must be called before backward"``.
+        """
+        input_gradient = self.gradients_from(np.asarray(upstream_gradient, dtype=self.dtype))
+        assert input_gradient is not None  # asked for by default
+        self.parameters -= learning_rate * self.gradients  # θ ← θ - η·g (weights and biases)
+        return input_gradient
+
+    def gradients_from(
         self, upstream_gradient: np.ndarray, *, input_gradient: bool = True
     ) -> np.ndarray | None:
-        """Backpropagate ``dL/da`` through the activation and the layer.
+        """Backpropagate ``dL/da`` through the activation and the layer, without a step.
 
-        Stores ``grad_weights`` and ``grad_biases``.
+        Stores ``grad_weights`` and ``grad_biases`` (a network's optimizer
+        then takes the step on all layers at once).
 
         Args:
             upstream_gradient: ``dL/da``, shape ``(n, output_size)`` (not modified).
@@ -214,10 +274,10 @@ class DenseLayer:
             ``dL/dx``, shape ``(n, input_size)``, or None when not asked for.
 
         Raises:
-            ValueError: ``"Forward pass must be called before backward"``.
+            RuntimeError: ``"Forward pass must be called before backward"``.
         """
         if self.output is None:
-            raise ValueError("Forward pass must be called before backward")
+            raise RuntimeError("Forward pass must be called before backward")
         delta = self.activation.backward(self.output, upstream_gradient)  # δ = dL/da ⊙ f'(z)
         return self.backward_from_delta(delta, input_gradient=input_gradient)
 
@@ -237,10 +297,10 @@ class DenseLayer:
             ``dL/dx`` or None.
         """
         if self.input is None:
-            raise ValueError("Forward pass must be called before backward")
+            raise RuntimeError("Forward pass must be called before backward")
         np.matmul(self.input.T, delta, out=self.grad_weights)  # dL/dW = xᵀ·δ
         # dL/db = Σ_rows δ = 1ᵀ·δ; as a matrix-vector product it is one fast BLAS call.
-        np.matmul(self._ones(len(delta)), delta, out=self.grad_biases)
+        np.matmul(self._ones(len(delta)), delta, out=self._grad_bias_vector)
         if not input_gradient:
             return None
         input_gradient_: FloatArray = delta @ self._weights.T  # dL/dx = δ·Wᵀ

@@ -27,9 +27,18 @@ cross-entropy after a sigmoid, simplify beautifully. Chaining
 by a probability that rounded to 0. These losses need their matching output
 (:attr:`Loss.output_activation`); ``mse`` works after any output.
 
-Log terms are clipped to ``[ε, 1 - ε]`` (``ε`` = the dtype's machine epsilon),
-so a confidently wrong prediction costs a large but finite loss
-(about 36 per sample in float64, 16 in float32) rather than ``inf``.
+**Losses from the logits.** The reported cross-entropies (history,
+``val_loss``, ``evaluate``) are computed from the output layer's ``z`` (the
+logits), exact at any scale, as the fused gradient is:
+
+    cross_entropy:         Σ_j y_j (m - z_j) + log(1 + Σ_{j≠argmax} e^(z_j - m)),  m = max_j z_j
+    binary_cross_entropy:  max(z, 0) - y·z + log(1 + e^-|z|)           (softplus(z) - y·z)
+
+(log-sum-exp and softplus written so nothing overflows and ``log1p`` keeps
+the small terms). A confidently wrong logit of 40 costs 40, not a clipped 36.
+:meth:`Loss.value` from probabilities alone clips them to ``[ε, 1 - ε]``
+(``ε`` = the dtype's machine epsilon) and is kept for predictions that come
+without their logits.
 """
 
 from __future__ import annotations
@@ -47,6 +56,18 @@ class Loss:
     def value(self, y_pred: np.ndarray, y_true: np.ndarray) -> float:
         """Return the mean loss over the batch as a Python float."""
         raise NotImplementedError
+
+    def value_from_logits(
+        self, logits: np.ndarray, y_pred: np.ndarray, y_true: np.ndarray
+    ) -> float:
+        """Return the mean loss from the output layer's logits ``z`` (exact at any scale).
+
+        Args:
+            logits: ``z`` of the output layer.
+            y_pred: ``f(z)``, the output (used by losses without a logit form).
+            y_true: the targets.
+        """
+        return self.value(y_pred, y_true)
 
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         """Return ``dL/dp``, the gradient of the mean loss for each prediction."""
@@ -90,6 +111,23 @@ class CrossEntropy(Loss):
         np.log(log_p, out=log_p)
         return -float(np.vdot(y_true, log_p)) / len(y_pred)
 
+    def value_from_logits(
+        self, logits: np.ndarray, y_pred: np.ndarray, y_true: np.ndarray
+    ) -> float:
+        # -log softmax(z)_j = lse(z) - z_j = (m - z_j) + log Σ_i e^(z_i - m), m = max z.
+        # The row's largest term of the sum is e^0 = 1; log1p of the others keeps
+        # their size even when it is far below 1e-16.
+        top = logits.argmax(axis=1)
+        rows = np.arange(len(logits))
+        m = logits[rows, top][:, None]
+        shifted = logits - m  # ≤ 0: nothing overflows
+        gap_cost = float(np.vdot(y_true, shifted))  # Σ y_j (z_j - m), ≤ 0
+        np.exp(shifted, out=shifted)
+        shifted[rows, top] = 0.0
+        log_rest = np.log1p(shifted.sum(axis=1))  # lse(z) - m
+        weights = y_true.sum(axis=1)  # 1 for one-hot rows
+        return (float(np.dot(weights, log_rest)) - gap_cost) / len(logits)
+
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         # dL/dp = -y / (n p)
         p = np.clip(y_pred, _clip_epsilon(y_pred), 1.0)
@@ -121,6 +159,15 @@ class BinaryCrossEntropy(Loss):
         p = np.clip(y_pred, eps, 1.0 - eps)
         total = np.vdot(y_true, np.log(p)) + np.vdot(1 - y_true, np.log1p(-p))
         return -float(total) / y_pred.size
+
+    def value_from_logits(
+        self, logits: np.ndarray, y_pred: np.ndarray, y_true: np.ndarray
+    ) -> float:
+        # -[y log σ(z) + (1-y) log(1-σ(z))] = softplus(z) - y·z
+        #                                   = max(z, 0) - y·z + log(1 + e^-|z|)
+        softplus_tail = np.log1p(np.exp(-np.abs(logits)))
+        total = np.sum(np.maximum(logits, 0.0) - y_true * logits) + np.sum(softplus_tail)
+        return float(total) / logits.size
 
     def gradient(self, y_pred: np.ndarray, y_true: np.ndarray) -> np.ndarray:
         # dL/dp = (p - y) / (nk p (1 - p))

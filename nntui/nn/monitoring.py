@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Collection, Mapping
 from numbers import Integral, Real
-from typing import Literal
+from typing import Any, Literal
 
 Mode = Literal["min", "max"]
 
@@ -101,6 +101,29 @@ class ImprovementTracker:
         self.best_value: float | None = None
         self.best_epoch: int | None = None
         self.epochs_without_improvement = 0
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """``best_value``, ``best_epoch``, ``epochs_without_improvement``: numbers or None."""
+        return {
+            "best_value": self.best_value,
+            "best_epoch": self.best_epoch,
+            "epochs_without_improvement": self.epochs_without_improvement,
+        }
+
+    def load_state(self, state: Mapping[str, Any]) -> None:
+        """Put back a :attr:`state`.
+
+        Raises:
+            ValueError: a key is missing (named).
+        """
+        try:
+            best_value, best_epoch = state["best_value"], state["best_epoch"]
+            self.epochs_without_improvement = int(state["epochs_without_improvement"])
+        except KeyError as missing:
+            raise ValueError(f"watch state has no {missing}") from None
+        self.best_value = None if best_value is None else float(best_value)
+        self.best_epoch = None if best_epoch is None else int(best_epoch)
 
     def update(self, epoch: int, logs: Mapping[str, float]) -> bool:
         """Record ``logs[monitor]`` of ``epoch``; return True when it is a new best."""

@@ -31,6 +31,7 @@ and read back, bit for bit, with :meth:`NeuralNetwork.load`
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -49,6 +50,7 @@ from nntui.nn.layers import DenseLayer, as_float_dtype
 from nntui.nn.losses import CLASSIFICATION_LOSSES, Loss, get_loss
 from nntui.nn.optimizers import SGD, Optimizer, make_optimizer
 from nntui.nn.preprocessing import one_hot
+from nntui.nn.progress import progress_callbacks
 from nntui.nn.serialization import ModelFileError, read_model_file, write_model_file
 from nntui.nn.updates import ParameterUpdate
 
@@ -92,7 +94,8 @@ class NeuralNetwork:
             ``"mse"`` (regression).
         weight_init: ``"he"``, ``"xavier"`` or ``"random_normal"``.
         seed: seeds the initial weights and the shuffling; the same seed gives
-            the same training history.
+            the same training history. None draws a seed from NumPy's global
+            state, so ``np.random.seed(42)`` beforehand is repeatable too.
         dtype: ``"float64"`` or ``"float32"`` for weights, activations and
             gradients.
 
@@ -112,6 +115,10 @@ class NeuralNetwork:
         metric_keys: the metrics each epoch of the current :meth:`train`
             reports (``loss``, ``accuracy``/``r2`` and with validation data
             their ``val_`` forms), for callbacks that watch one.
+        optimizer: the optimizer of the last :meth:`train` (None before),
+            with its state: a later ``train`` with the same name continues it.
+        history: the history of the last :meth:`train` (see
+            :meth:`get_training_history`).
 
     Raises:
         ValueError: for an invalid architecture, an unknown name, or a loss
@@ -152,7 +159,7 @@ class NeuralNetwork:
         self.weight_init = weight_init if isinstance(weight_init, str) else initializer.__name__
         self.dtype = as_float_dtype(dtype)
         self.seed = seed
-        self._rng = np.random.default_rng(seed)
+        self._rng = np.random.default_rng(_seed_or_global(seed))
 
         self._build_layers(activation_objects, initializer)
 
@@ -163,6 +170,8 @@ class NeuralNetwork:
         self.learning_rate = 0.0
         self.stop_training = False
         self.metric_keys: tuple[str, ...] = ()
+        self.optimizer: Optimizer | None = None
+        self.history: History = {}
 
     def _build_layers(self, activations: list[Activation], initializer: Initializer) -> None:
         """Create the layers on slices of one flat parameter and one gradient vector."""
@@ -233,7 +242,11 @@ class NeuralNetwork:
         ]
 
     def summary(self) -> str:
-        """Return a Keras-like table of the layers, then ``Total params: 1,234``."""
+        """Return a Keras-like table of the layers, then the parameter totals.
+
+        One ``Dense`` row per layer, then ``Total params: 2,883`` and
+        ``Total trainable parameters: 2,883`` (every parameter trains).
+        """
         header = ("Layer (type)", "Output Shape", "Activation", "Param #")
         rows = [
             (f"{name} (Dense)", shape, activation, f"{count:,}")
@@ -255,6 +268,7 @@ class NeuralNetwork:
             *(line(row) for row in rows),
             "=" * rule_width,
             f"Total params: {self.parameter_count:,}",
+            f"Total trainable parameters: {self.parameter_count:,}",
         ]
         return "\n".join(lines)
 
@@ -281,10 +295,15 @@ class NeuralNetwork:
         Raises:
             ValueError: ``"Input dimension X does not match layer input size Y"``.
         """
-        activations = np.asarray(x, dtype=self.dtype)
+        return self._forward(np.asarray(x, dtype=self.dtype), out)
+
+    def _forward(
+        self, x: FloatArray, out: FloatArray | None, logits: FloatArray | None = None
+    ) -> FloatArray:
+        activations = x
         for layer in self.layers[:-1]:
             activations = layer.forward(activations)
-        return self.layers[-1].forward(activations, out=out)
+        return self.layers[-1].forward(activations, out=out, logits=logits)
 
     def layer_outputs(self, x: ArrayLike) -> list[FloatArray]:
         """Return every layer's activations for ``x``, input side first.
@@ -313,12 +332,12 @@ class NeuralNetwork:
             y_true: The batch's targets.
 
         Raises:
-            ValueError: ``"Forward pass must be called before backward"``, or
-                targets whose shape does not match the output.
+            RuntimeError: ``"Forward pass must be called before backward"``.
+            ValueError: targets whose shape does not match the output.
         """
         output = self.layers[-1].output
         if output is None:
-            raise ValueError("Forward pass must be called before backward")
+            raise RuntimeError("Forward pass must be called before backward")
         self._backpropagate(self._targets(y_true, len(output)))
 
     def _backpropagate(self, y_true: FloatArray, scale: float = 1.0) -> None:
@@ -342,10 +361,15 @@ class NeuralNetwork:
         upstream = output_layer.backward_from_delta(delta, input_gradient=len(self.layers) > 1)
         for index in range(len(self.layers) - 2, -1, -1):
             assert upstream is not None  # asked for: every layer above the first passes it down
-            upstream = self.layers[index].backward(upstream, input_gradient=index > 0)
+            upstream = self.layers[index].gradients_from(upstream, input_gradient=index > 0)
 
     def compute_loss(self, y_pred: ArrayLike, y_true: ArrayLike) -> float:
-        """Return the mean loss of predictions ``y_pred`` against targets ``y_true``."""
+        """Return the mean loss of predictions ``y_pred`` against targets ``y_true``.
+
+        From probabilities alone the cross-entropies clip them to ``[ε, 1 - ε]``
+        (see :mod:`nntui.nn.losses`); :meth:`evaluate` and the history compute
+        them from the logits instead, exact at any scale.
+        """
         predictions = np.asarray(y_pred, dtype=self.dtype)
         if predictions.ndim == 1:
             predictions = predictions.reshape(-1, 1)
@@ -353,29 +377,76 @@ class NeuralNetwork:
 
     # ------------------------------------------------------------- inference
 
-    def predict(self, x: ArrayLike) -> FloatArray:
-        """Return the network's output for ``x``: class probabilities or values.
+    def predict(self, x: ArrayLike) -> np.ndarray:
+        """Predict: integer class labels for a classifier, values for regression.
 
-        Large inputs are processed in chunks, so memory stays bounded. The
-        layers' memory of the last training batch is left alone.
+        - softmax output (``cross_entropy``): the most probable class of each
+          row, ``(n,)`` integers;
+        - sigmoid output (``binary_cross_entropy``): 1 where ``p ≥ 0.5``, else
+          0: ``(n,)`` integers for one unit, ``(n, k)`` for ``k`` labels;
+        - regression (``mse``): the outputs, ``(n, layer_sizes[-1])``.
+
+        :meth:`predict_proba` gives the probabilities. Large inputs are
+        processed in chunks, so memory stays bounded; the layers' memory of
+        the last training batch is left alone.
         """
-        inputs = self._inputs(x)
-        output = np.empty((len(inputs), self.layer_sizes[-1]), dtype=self.dtype)
+        output, _ = self._outputs(self._inputs(x))
+        if not self.is_classification:
+            return output
+        if self.loss == "cross_entropy":
+            labels: np.ndarray = output.argmax(axis=1)
+            return labels
+        chosen = (output >= 0.5).astype(np.int64)
+        return chosen[:, 0] if chosen.shape[1] == 1 else chosen
+
+    def predict_proba(self, x: ArrayLike) -> FloatArray:
+        """Class probabilities: softmax rows ``(n, k)``, or sigmoid outputs ``(n, k)``.
+
+        For one sigmoid unit the column is ``P(class 1)``.
+
+        Raises:
+            ValueError: the network is a regression network (use :meth:`predict`).
+        """
+        if not self.is_classification:
+            raise ValueError(
+                f"predict_proba needs a classifier; this network's loss is {self.loss!r} "
+                f"(regression): use predict()"
+            )
+        output, _ = self._outputs(self._inputs(x))
+        return output
+
+    def _outputs(
+        self, inputs: FloatArray, *, with_logits: bool = False
+    ) -> tuple[FloatArray, FloatArray | None]:
+        """The output activations (and the output layer's logits), chunk by chunk."""
+        shape = (len(inputs), self.layer_sizes[-1])
+        output = np.empty(shape, dtype=self.dtype)
+        logits = np.empty(shape, dtype=self.dtype) if with_logits else None
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for start in range(0, len(inputs), _PREDICT_CHUNK):
                 chunk = slice(start, start + _PREDICT_CHUNK)
                 activations = inputs[chunk]
                 for layer in self.layers[:-1]:
                     activations = layer.apply(activations)
-                self.layers[-1].apply(activations, out=output[chunk])
-        return output
+                chunk_logits = None if logits is None else logits[chunk]
+                self.layers[-1].apply(activations, out=output[chunk], logits=chunk_logits)
+        return output, logits
 
     def evaluate(self, x: ArrayLike, y: ArrayLike) -> dict[str, float]:
-        """Return ``{"loss", "accuracy"}`` (classification) or ``{"loss", "r2"}``."""
+        """Return ``{"loss", "accuracy"}`` (classification) or ``{"loss", "r2"}``.
+
+        ``y`` takes the forms :meth:`train` accepts (labels or one-hot).
+        Cross-entropies are computed from the logits (exact at any scale).
+        """
         inputs = self._inputs(x)
         targets = self._targets(y, len(inputs))
+        output, logits = self._outputs(inputs, with_logits=True)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            return self._metrics(self.predict(inputs), targets)
+            return self._metrics(output, targets, logits)
+
+    def get_training_history(self) -> History:
+        """The history of the last :meth:`train` call (a copy): metric -> one value per epoch."""
+        return {key: list(values) for key, values in self.history.items()}
 
     # -------------------------------------------------------------- training
 
@@ -383,39 +454,53 @@ class NeuralNetwork:
         self,
         x: ArrayLike,
         y: ArrayLike,
-        epochs: int,
-        learning_rate: float,
-        batch_size: int,
+        epochs: int = 100,
+        learning_rate: float = 0.01,
+        batch_size: int = 32,
         validation_data: tuple[ArrayLike, ArrayLike] | None = None,
-        shuffle: bool = True,
+        verbose: bool | int = True,
         *,
+        shuffle: bool = True,
         optimizer: Optimizer | str | None = None,
         l2: float = 0.0,
         gradient_clip_norm: float | None = None,
         callbacks: Sequence[Callback] = (),
         should_stop: Callable[[], bool] | None = None,
+        initial_epoch: int = 0,
     ) -> History:
         """Train with mini-batch gradient descent; return the Keras-style history.
 
         Args:
             x: Inputs, ``(n, layer_sizes[0])``.
-            y: Targets: one-hot ``(n, k)`` or labels ``(n,)`` for cross-entropy,
-                0/1 ``(n, 1)`` for binary cross-entropy, ``(n, 1)`` or ``(n,)`` for mse.
-            epochs: Passes over the training set.
-            learning_rate: The step size ``η`` (of epoch 1, if a schedule changes it).
+            y: Targets: integer class labels ``(n,)`` or one-hot ``(n, k)`` for
+                cross-entropy; 0/1 labels ``(n,)`` or ``(n, 1)`` for one sigmoid
+                unit (binary cross-entropy); values ``(n, k)`` or ``(n,)`` for mse.
+            epochs: The last epoch to train (Keras): epochs ``initial_epoch + 1``
+                to ``epochs`` run.
+            learning_rate: The step size ``η`` of the mean-over-the-batch
+                gradient (of the first epoch, if a schedule changes it).
             batch_size: Samples per step (the last batch may be smaller).
             validation_data: Optional ``(x_val, y_val)``, evaluated after each epoch.
+            verbose: Print one Keras-style line per epoch to stdout (True: every
+                epoch up to 20 epochs, else about 10 lines in all; an int ``N > 1``:
+                every N-th epoch; False or 0: silent).
             shuffle: Reshuffle the training set every epoch.
             optimizer: An :class:`~nntui.nn.optimizers.Optimizer` or its name
-                (None: plain SGD); its state carries over to a later ``train``.
+                (None: plain SGD). The network keeps it as :attr:`optimizer`,
+                and a later ``train`` with the same name continues it (Adam's
+                moments and step count, the momentum), as Keras' ``fit`` does;
+                pass a new instance to start afresh.
             l2: Weight decay ``λ ≥ 0`` on the weights (not the biases); the
                 training ``loss`` then includes ``½·λ·ΣW²``.
             gradient_clip_norm: Scale a batch's gradient down to this global norm.
             callbacks: :class:`~nntui.nn.callbacks.Callback` objects, in order:
-                ``on_train_begin(network)``, then ``on_epoch_end(epoch, logs)``
-                after every epoch (see :mod:`nntui.nn.callbacks` for ``logs``).
+                ``on_train_begin(network)``, ``on_epoch_end(epoch, logs)`` after
+                every epoch, ``on_train_end(network)`` when training ends
+                (see :mod:`nntui.nn.callbacks`).
             should_stop: Polled before every batch; True ends training at once
                 (the unfinished epoch is not recorded).
+            initial_epoch: Epochs already trained (to resume a run): numbering
+                continues from it.
 
         Returns:
             ``loss`` and ``accuracy`` or ``r2`` (and ``val_…`` with validation
@@ -427,36 +512,58 @@ class NeuralNetwork:
             ValueError: For invalid arguments or data shapes.
         """
         _check_training_arguments(epochs, learning_rate, batch_size)
+        _check_initial_epoch(initial_epoch, epochs)
         update = self._parameter_update(optimizer, l2, gradient_clip_norm)
         batches, validation = self._training_data(x, y, batch_size, shuffle, validation_data)
+        callbacks = [*callbacks, *progress_callbacks(verbose, epochs, initial_epoch)]
         history = self._begin_training(float(learning_rate), validation is not None, callbacks)
         # Overflow in a diverging run is reported once, as TrainingDiverged.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for epoch in range(1, epochs + 1):
+            for epoch in range(initial_epoch + 1, epochs + 1):
                 logs = self._run_epoch(epoch, batches, validation, update, should_stop, history)
                 if logs is None:  # stopped: the unfinished epoch is not recorded
                     self.stop_reason = "interrupted"
-                    return history
+                    break
                 for callback in callbacks:
                     callback.on_epoch_end(epoch, logs)
                 if self.stop_training:
                     self.stop_reason = "early_stopped"
-                    return history
-        self.stop_reason = "completed"
+                    break
+            else:
+                self.stop_reason = "completed"
+        for callback in callbacks:
+            callback.on_train_end(self)
         return history
 
     def _parameter_update(
         self, optimizer: Optimizer | str | None, l2: float, clip_norm: float | None
     ) -> ParameterUpdate:
         """The step pipeline (decay, clipping, the optimizer) on this network's θ."""
+        self.optimizer = self._kept_optimizer(optimizer)
         return ParameterUpdate(
             self._parameters,
             self._gradients,
             self._layer_slices,
             self._weight_slices,
-            _resolve_optimizer(optimizer),
+            self.optimizer,
             *_check_regularization(l2, clip_norm),
         )
+
+    def _kept_optimizer(self, optimizer: Optimizer | str | None) -> Optimizer:
+        """The optimizer to train with: a name reuses :attr:`optimizer` when it has that name."""
+        kept = self.optimizer
+        if isinstance(optimizer, str) and kept is not None and kept.name == optimizer:
+            return kept  # continue its state (Keras: a second fit continues)
+        return _resolve_optimizer(optimizer)
+
+    @property
+    def rng_state(self) -> dict[str, Any]:
+        """The shuffling generator's state (a plain dict; assign it back to resume)."""
+        return copy.deepcopy(dict(self._rng.bit_generator.state))
+
+    @rng_state.setter
+    def rng_state(self, state: Mapping[str, Any]) -> None:
+        self._rng.bit_generator.state = copy.deepcopy(dict(state))
 
     def _training_data(
         self,
@@ -495,6 +602,7 @@ class NeuralNetwork:
         history: History = {key: [] for key in self.metric_keys}
         if any(callback.changes_learning_rate for callback in callbacks):
             history["learning_rate"] = []
+        self.history = history
         for callback in callbacks:
             callback.on_train_begin(self)
         return history
@@ -544,7 +652,7 @@ class NeuralNetwork:
                         return None
                     start, stop = block_start + offset, block_start + offset + batch_size
                     x_batch = x_block[offset : offset + batch_size]
-                    self.forward(x_batch, out=batches.outputs[start:stop])
+                    self._forward(x_batch, batches.outputs[start:stop], batches.logits[start:stop])
                     # g = dL/dθ (η·g for plain SGD: see SGD.gradient_scale)
                     self._backpropagate(batches.y[start:stop], scale=update.gradient_scale)
                     # (+ λ·W), norms, (clipping), then the optimizer's step on all of θ at once.
@@ -561,11 +669,12 @@ class NeuralNetwork:
     ) -> dict[str, float]:
         """The epoch's metrics: training ones from its own forward passes, then validation."""
         # The mean over all samples, i.e. the batch-size-weighted mean of the batches.
-        metrics = self._metrics(batches.outputs, batches.y)
+        metrics = self._metrics(batches.outputs, batches.y, batches.logits)
         if update.l2 > 0:
             metrics["loss"] += update.l2_penalty()
         if validation is not None:
-            val_metrics = self._metrics(self.predict(validation[0]), validation[1])
+            output, logits = self._outputs(validation[0], with_logits=True)
+            val_metrics = self._metrics(output, validation[1], logits)
             metrics.update({f"val_{key}": value for key, value in val_metrics.items()})
         return metrics
 
@@ -604,7 +713,7 @@ class NeuralNetwork:
         arrays: dict[str, np.ndarray] = {}
         for index, layer in enumerate(self.layers, start=1):
             arrays[f"dense_{index}.weights"] = layer.weights
-            arrays[f"dense_{index}.biases"] = layer.biases
+            arrays[f"dense_{index}.biases"] = layer.biases.reshape(-1)  # stored 1-D
         return write_model_file(path, description, arrays)
 
     @classmethod
@@ -637,7 +746,8 @@ class NeuralNetwork:
             raise ModelFileError(f"{name}: invalid model description: {problem}") from None
         network.weight_init = str(weight_init)
         for index, layer in enumerate(network.layers, start=1):
-            for part, target in (("weights", layer.weights), ("biases", layer.biases)):
+            biases = layer.biases.reshape(-1)  # a view: stored 1-D, kept as a (1, u) row
+            for part, target in (("weights", layer.weights), ("biases", biases)):
                 key = f"dense_{index}.{part}"
                 array = arrays.get(key)
                 if array is None:
@@ -658,8 +768,13 @@ class NeuralNetwork:
         keys = ["loss", self.metric_name]
         return keys + [f"val_{key}" for key in keys] if with_validation else keys
 
-    def _metrics(self, y_pred: np.ndarray, y_true: np.ndarray) -> dict[str, float]:
-        loss = self.loss_function.value(y_pred, y_true)
+    def _metrics(
+        self, y_pred: np.ndarray, y_true: np.ndarray, logits: np.ndarray | None = None
+    ) -> dict[str, float]:
+        if logits is None:
+            loss = self.loss_function.value(y_pred, y_true)
+        else:
+            loss = self.loss_function.value_from_logits(logits, y_pred, y_true)
         if self.is_classification:
             return {"loss": loss, "accuracy": self._accuracy(y_pred, y_true)}
         return {"loss": loss, "r2": r2_score(y_pred, y_true)}
@@ -713,6 +828,18 @@ def r2_score(y_pred: np.ndarray, y_true: np.ndarray) -> float:
     if sst == 0.0:
         return 1.0 if sse == 0.0 else 0.0
     return 1.0 - sse / sst
+
+
+def _seed_or_global(seed: int | None) -> int | np.ndarray:
+    """``seed``, or without one 128 bits drawn from NumPy's global state.
+
+    So ``np.random.seed(42)`` before ``NeuralNetwork(...)`` makes the weights
+    and the shuffling repeatable, as the reference project's users expect.
+    """
+    if seed is not None:
+        return seed
+    entropy: np.ndarray = np.random.randint(0, 2**32, size=4, dtype=np.uint64)
+    return entropy
 
 
 def _validated_layer_sizes(layer_sizes: Sequence[int]) -> list[int]:
@@ -780,6 +907,18 @@ def _check_regularization(l2: float, clip_norm: float | None) -> tuple[float, fl
     ):
         raise ValueError(f"gradient_clip_norm must be a positive number or None, got {clip_norm!r}")
     return float(l2), None if clip_norm is None else float(clip_norm)
+
+
+def _check_initial_epoch(initial_epoch: int, epochs: int) -> None:
+    if (
+        isinstance(initial_epoch, bool)
+        or not isinstance(initial_epoch, (int, np.integer))
+        or not 0 <= initial_epoch <= epochs
+    ):
+        raise ValueError(
+            f"initial_epoch must be a whole number from 0 to epochs ({epochs}), "
+            f"got {initial_epoch!r}"
+        )
 
 
 def _checked_rate(rate: float) -> float:

@@ -23,13 +23,17 @@ Adam (β₁, β₂, ε)           m ← β₁·m + (1-β₁)·g;   s ← β₂·
 holds the step itself, so a learning rate that changes between epochs only
 scales the new gradients, not the momentum already gathered.)
 
+**State.** :attr:`Optimizer.state` is everything an optimizer remembers, as
+a plain dict of arrays and numbers (to save with a run), and
+:meth:`Optimizer.load_state` puts it back: the next step continues exactly.
+
 Adding an optimizer is one small class and one line in :data:`OPTIMIZERS`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from numbers import Real
 from typing import Any
 
@@ -49,6 +53,7 @@ class Optimizer:
 
     def __init__(self) -> None:
         self._bound_to: np.ndarray | None = None
+        self._loaded = False  # load_state() ran: the next bind adopts the state
 
     def gradient_scale(self, learning_rate: float) -> float:
         """What the gradients handed to :meth:`step` are multiplied by (1: true gradients)."""
@@ -64,7 +69,38 @@ class Optimizer:
         if self._bound_to is parameters:
             return
         self._bound_to = parameters
+        if self._loaded:
+            self._loaded = False
+            self._check_state_size(parameters.size)
+            return
         self._allocate(parameters)
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """What the optimizer remembers: a plain dict of arrays (copies) and numbers."""
+        return {}
+
+    def load_state(self, state: Mapping[str, Any]) -> None:
+        """Put back a :attr:`state`; the next ``train`` continues from it (not afresh).
+
+        Raises:
+            ValueError: a key is missing (named).
+        """
+        self._set_state(state)
+        self._bound_to = None
+        self._loaded = True
+
+    def _set_state(self, state: Mapping[str, Any]) -> None:
+        """Copy ``state``'s entries into the optimizer."""
+
+    def _check_state_size(self, size: int) -> None:
+        """Raise a ValueError when a loaded state does not fit ``size`` parameters."""
+        for key, value in self.state.items():
+            if isinstance(value, np.ndarray) and value.size not in (0, size):
+                raise ValueError(
+                    f"optimizer state {key!r} has {value.size} values, "
+                    f"but the network has {size} parameters"
+                )
 
     def reset(self) -> None:
         """Forget the state (velocity, moments): the next step starts afresh."""
@@ -83,6 +119,14 @@ class Optimizer:
 
     def _allocate(self, parameters: FloatArray) -> None:
         """Create the state vectors, zeroed, shaped like ``parameters``."""
+
+    @staticmethod
+    def _state_array(state: Mapping[str, Any], key: str) -> FloatArray:
+        try:
+            value: FloatArray = np.array(state[key], copy=True)
+        except KeyError:
+            raise ValueError(f"optimizer state has no {key!r}") from None
+        return value
 
     def _ensure_bound(self, parameters: FloatArray) -> None:
         if self._bound_to is not parameters:
@@ -126,6 +170,15 @@ class SGD(Optimizer):
         seed workload.
         """
         return learning_rate if self.momentum == 0.0 else 1.0
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """``{"velocity": v}`` (an empty array without momentum)."""
+        return {"velocity": self._velocity.copy()}
+
+    def _set_state(self, state: Mapping[str, Any]) -> None:
+        self._velocity = self._state_array(state, "velocity")
+        self._scratch = np.zeros_like(self._velocity)
 
     def _allocate(self, parameters: FloatArray) -> None:
         if self.momentum > 0:
@@ -194,6 +247,41 @@ class Adam(Optimizer):
         self._s: FloatArray = np.zeros(0)  # s/(1-β₂) (see step)
         self._scratch: FloatArray = np.zeros(0)
         self._alpha: float = 1.0
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """``{"steps": t, "scaled_m": α·m, "alpha": α, "scaled_s": s/(1-β₂)}`` (see :meth:`step`).
+
+        The exact internal form, so a loaded state continues bit for bit;
+        :attr:`m` and :attr:`s` give the textbook moments.
+        """
+        return {
+            "steps": self.steps,
+            "scaled_m": self._scaled_m.copy(),
+            "alpha": self._alpha,
+            "scaled_s": self._s.copy(),
+        }
+
+    def _set_state(self, state: Mapping[str, Any]) -> None:
+        if "steps" not in state or "alpha" not in state:
+            raise ValueError("optimizer state needs 'steps' and 'alpha'")
+        self.steps = int(state["steps"])
+        self._alpha = float(state["alpha"])
+        self._scaled_m = self._state_array(state, "scaled_m")
+        self._s = self._state_array(state, "scaled_s")
+        self._scratch = np.zeros_like(self._s)
+
+    @property
+    def m(self) -> FloatArray:
+        """The first moment ``m`` (running mean of the gradients)."""
+        result: FloatArray = self._scaled_m / self._alpha
+        return result
+
+    @property
+    def s(self) -> FloatArray:
+        """The second moment ``s`` (running mean of the squared gradients)."""
+        result: FloatArray = self._s * (1.0 - self.beta2)
+        return result
 
     def _allocate(self, parameters: FloatArray) -> None:
         self.steps = 0

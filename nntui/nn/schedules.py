@@ -23,7 +23,9 @@ with ``η₀`` (the rate given to ``train``); after each epoch it calls
 :meth:`LearningRateSchedule.next_rate` with that epoch's metrics and sets the
 result as ``network.learning_rate``, the next epoch's rate. A schedule keeps
 state (the plateau's best value), and ``start`` resets it, so one instance can
-serve several runs, one at a time.
+serve several runs, one at a time. :attr:`LearningRateSchedule.state` is that
+state as a plain dict; after :meth:`LearningRateSchedule.load_state` the next
+``train`` continues from it instead of starting afresh (to resume a run).
 """
 
 from __future__ import annotations
@@ -60,7 +62,27 @@ class LearningRateSchedule(Callback):
     def __init__(self, min_rate: float = 0.0) -> None:
         self.min_rate = check_non_negative("min_rate", min_rate)
         self.initial_rate = 0.0
+        self.rate = 0.0  # the rate of the next epoch
         self._network: NeuralNetwork | None = None
+        self._loaded = False
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """``{"initial_rate": η₀, "rate": the next epoch's rate}`` (plateau: and its watch)."""
+        return {"initial_rate": self.initial_rate, "rate": self.rate}
+
+    def load_state(self, state: Mapping[str, Any]) -> None:
+        """Put back a :attr:`state`: the next ``on_train_begin`` continues from it.
+
+        Raises:
+            ValueError: a key is missing (named).
+        """
+        try:
+            self.initial_rate = float(state["initial_rate"])
+            self.rate = float(state["rate"])
+        except KeyError as missing:
+            raise ValueError(f"schedule state has no {missing}") from None
+        self._loaded = True
 
     def on_train_begin(self, network: NeuralNetwork) -> None:
         """Start from the network's rate (the one given to ``train``).
@@ -71,7 +93,11 @@ class LearningRateSchedule(Callback):
         if self.monitor is not None:
             check_monitor(self.monitor, network.metric_keys, "lr_schedule")
         self._network = network
-        network.learning_rate = self.start(network.learning_rate)
+        if self._loaded:  # resuming: keep the loaded state, go on at its rate
+            self._loaded = False
+            network.learning_rate = self.rate
+            return
+        network.learning_rate = self.rate = self.start(network.learning_rate)
 
     def on_epoch_end(self, epoch: int, logs: Logs) -> None:
         """Set the next epoch's rate on the network.
@@ -84,7 +110,7 @@ class LearningRateSchedule(Callback):
         rate = self.next_rate(epoch, logs)
         if not isinstance(rate, Real) or not math.isfinite(rate) or rate <= 0:
             raise ValueError(f"{self!r} gave the learning rate {rate!r}; it must be positive")
-        self._network.learning_rate = float(rate)
+        self._network.learning_rate = self.rate = float(rate)
 
     def start(self, initial_rate: float) -> float:
         """Reset for a new run starting at ``initial_rate``; return epoch 1's rate."""
@@ -195,7 +221,16 @@ class ReduceOnPlateau(LearningRateSchedule):
         self._tracker = ImprovementTracker(monitor, min_delta)
         self.monitor = monitor
         self.min_delta = self._tracker.min_delta
-        self.rate = 0.0
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """The rates, and the plateau watch (see ``ImprovementTracker.state``)."""
+        return {**super().state, **self._tracker.state}
+
+    def load_state(self, state: Mapping[str, Any]) -> None:
+        """Put back a :attr:`state` (rates and watch)."""
+        super().load_state(state)
+        self._tracker.load_state(state)
 
     def start(self, initial_rate: float) -> float:
         """Reset the watch and the rate."""

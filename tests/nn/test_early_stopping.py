@@ -173,3 +173,78 @@ def test_a_monitor_the_run_does_not_report_is_refused(
     kwargs: dict[str, Any] = {"validation_data": (x, labels)} if validation else {}
     with pytest.raises(ValueError, match=re.escape(message)):
         network().train(x, labels, 1, 0.1, 16, callbacks=[EarlyStopping(monitor)], **kwargs)
+
+
+def test_a_completed_run_also_ends_with_the_best_epochs_weights() -> None:
+    # restore_best_weights: "end with the best epoch's weights", however training ends
+    # (Keras restores only when it stopped early; nntui always, see the README).
+    x, labels, flipped = problem()
+    net = network()
+    history, snapshots = train_recording(
+        net, 6, data=(x, labels), validation_data=(x, flipped),
+        callbacks=[EarlyStopping(patience=50)],
+    )  # fmt: skip
+    assert net.stop_reason == "completed"
+    best = int(np.argmin(history["val_loss"])) + 1
+    assert best < 6
+    np.testing.assert_array_equal(net.parameters, snapshots[best - 1])
+    assert net.evaluate(x, flipped)["loss"] == min(history["val_loss"])
+
+
+def test_an_interrupted_run_ends_with_the_best_epochs_weights_too() -> None:
+    x, labels, flipped = problem()
+    net = network()
+    epochs_seen: list[int] = []
+    stop_after_four = LambdaCallback(on_epoch_end=lambda epoch, _: epochs_seen.append(epoch))
+    history, snapshots = train_recording(
+        net, 30, data=(x, labels), validation_data=(x, flipped),
+        callbacks=[EarlyStopping(patience=50), stop_after_four],
+        should_stop=lambda: len(epochs_seen) >= 4,
+    )  # fmt: skip
+    assert net.stop_reason == "interrupted"
+    best = int(np.argmin(history["val_loss"])) + 1
+    np.testing.assert_array_equal(net.parameters, snapshots[best - 1])
+
+
+def test_early_stopping_and_schedule_state_resume_a_run_exactly() -> None:
+    from nntui.nn.optimizers import Adam
+    from nntui.nn.schedules import ReduceOnPlateau
+
+    x, labels, flipped = problem()
+
+    def callbacks() -> tuple[Adam, ReduceOnPlateau, EarlyStopping]:
+        return Adam(), ReduceOnPlateau(0.5, 1), EarlyStopping(patience=4)
+
+    reference = network()
+    optimizer, schedule, stopping = callbacks()
+    saved: dict[str, Any] = {}
+
+    def capture(epoch: int, _: Any) -> None:
+        if epoch == 3:
+            saved.update(
+                theta=reference.parameters.copy(), rng=reference.rng_state,
+                optimizer=optimizer.state, schedule=schedule.state, stopping=stopping.state,
+            )  # fmt: skip
+
+    full = reference.train(
+        x, labels, 12, 0.05, 16, (x, flipped), verbose=False, optimizer=optimizer,
+        callbacks=[schedule, stopping, LambdaCallback(on_epoch_end=capture)],
+    )  # fmt: skip
+    assert reference.stop_reason == "early_stopped"
+
+    resumed = network()
+    optimizer, schedule, stopping = callbacks()
+    resumed.parameters[...] = saved["theta"]
+    resumed.rng_state = saved["rng"]
+    optimizer.load_state(saved["optimizer"])
+    schedule.load_state(saved["schedule"])
+    stopping.load_state(saved["stopping"])
+    rest = resumed.train(
+        x, labels, 12, 0.05, 16, (x, flipped), verbose=False, optimizer=optimizer,
+        callbacks=[schedule, stopping], initial_epoch=3,
+    )  # fmt: skip
+    assert resumed.stop_reason == "early_stopped"
+    for key, values in rest.items():
+        assert values == full[key][3:], key
+    np.testing.assert_array_equal(resumed.parameters, reference.parameters)
+    assert (resumed.best_epoch, resumed.best_value) == (reference.best_epoch, reference.best_value)

@@ -95,3 +95,51 @@ def test_unknown_loss_lists_the_available_ones() -> None:
     assert str(error.value) == (
         "Unknown loss 'hinge'. Available: cross_entropy, binary_cross_entropy, mse"
     )
+
+
+def test_cross_entropy_from_logits_is_exact_at_any_scale() -> None:
+    loss = get_loss("cross_entropy")
+    for scale in (1.0, 25.0, 40.0, 1e4, 1e300):
+        logits = np.array([[scale, 0.0, 0.0], [0.0, 1.0, 2.0]])
+        y = one_hot([1, 2], 3)
+        probabilities = ACTIVATIONS["softmax"].forward(logits.copy())
+        # -log softmax(z)_true = lse(z) - z_true, written out for each row
+        row1 = scale + math.log1p(2 * math.exp(-scale))
+        row2 = math.log1p(math.exp(-1.0) + math.exp(-2.0))
+        exact = (row1 + row2) / 2
+        got = loss.value_from_logits(logits, probabilities, y)
+        assert got == pytest.approx(exact, rel=1e-15)
+    # the clipped form caps a confidently wrong prediction near -log(ε) ≈ 36
+    logits = np.array([[40.0, 0.0]])
+    capped = loss.value(ACTIVATIONS["softmax"].forward(logits.copy()), one_hot([1], 2))
+    assert capped < 37 < loss.value_from_logits(logits, logits, one_hot([1], 2))
+
+
+def test_cross_entropy_from_logits_keeps_tiny_losses() -> None:
+    loss = get_loss("cross_entropy")
+    logits = np.array([[50.0, 0.0]])
+    assert loss.value_from_logits(logits, logits, one_hot([0], 2)) == pytest.approx(
+        math.exp(-50.0), rel=1e-15
+    )
+
+
+def test_binary_cross_entropy_from_logits_is_softplus() -> None:
+    loss = get_loss("binary_cross_entropy")
+    z = np.array([[-800.0, -40.0, -1.0, 0.0, 3.0, 40.0, 800.0]])
+    for target in (0.0, 1.0):
+        y = np.full_like(z, target)
+        # softplus(z) - y·z, written with the stable split for each sign
+        exact = [max(v, 0.0) - target * v + math.log1p(math.exp(-abs(v))) for v in z[0].tolist()]
+        got = loss.value_from_logits(z, ACTIVATIONS["sigmoid"].forward(z.copy()), y)
+        assert got == pytest.approx(sum(exact) / z.size, rel=1e-15)
+
+
+def test_matching_losses_agree_with_the_probability_form_where_it_is_exact() -> None:
+    for name, targets in (("cross_entropy", ONE_HOT), ("binary_cross_entropy", ZERO_ONE)):
+        loss = get_loss(name)
+        output = ACTIVATIONS["softmax" if name == "cross_entropy" else "sigmoid"].forward(
+            SCORES.copy()
+        )
+        assert loss.value_from_logits(SCORES, output, targets) == pytest.approx(
+            loss.value(output, targets), rel=1e-13
+        )

@@ -75,7 +75,7 @@ def test_layer_outputs_match_forward_and_leave_the_backward_caches_alone() -> No
     outputs = network.layer_outputs(X[:2] * 3.0)  # another batch, between forward and backward
     for layer, (x_in, a_out) in zip(network.layers, cached, strict=True):
         assert layer.input is x_in and layer.output is a_out
-    np.testing.assert_array_equal(outputs[-1], network.predict(X[:2] * 3.0))
+    np.testing.assert_array_equal(outputs[-1], network.predict_proba(X[:2] * 3.0))
     network.backward(y)
     reference = NeuralNetwork([5, 4, 3], ["tanh", "softmax"], seed=0)
     reference.forward(X)
@@ -120,16 +120,36 @@ def test_layer_table_and_summary() -> None:
     assert "Param #" in summary
     assert "dense_2 (Dense)" in summary
     assert "8,256" in summary
-    assert summary.splitlines()[-1] == "Total params: 13,123"
+    assert summary.splitlines()[-2:] == [
+        "Total params: 13,123",
+        "Total trainable parameters: 13,123",
+    ]
 
 
-def test_predict_equals_forward_and_is_processed_in_chunks() -> None:
+def test_predict_proba_equals_forward_and_is_processed_in_chunks() -> None:
     network = NeuralNetwork([5, 4, 3], ["relu", "softmax"], seed=0)
     x = np.random.default_rng(1).standard_normal((20000, 5))  # more than one chunk
-    probabilities = network.predict(x)
+    probabilities = network.predict_proba(x)
     assert probabilities.shape == (20000, 3)
     np.testing.assert_allclose(probabilities[-7:], network.forward(x[-7:]))
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(network.predict(x), probabilities.argmax(axis=1))
+
+
+def test_predict_gives_labels_for_classifiers_and_values_for_regression() -> None:
+    softmax = NeuralNetwork([5, 3], ["softmax"], seed=0)
+    labels = softmax.predict(X)
+    assert labels.shape == (6,) and labels.dtype == np.int64
+    sigmoid = NeuralNetwork([5, 1], ["sigmoid"], loss="binary_cross_entropy", seed=0)
+    p = sigmoid.predict_proba(X)
+    assert p.shape == (6, 1)
+    np.testing.assert_array_equal(sigmoid.predict(X), (p[:, 0] >= 0.5).astype(int))
+    multi = NeuralNetwork([5, 2], ["sigmoid"], loss="binary_cross_entropy", seed=0)
+    assert multi.predict(X).shape == (6, 2)
+    regressor = NeuralNetwork([5, 2], ["linear"], loss="mse", seed=0)
+    np.testing.assert_array_equal(regressor.predict(X), regressor.forward(X))
+    with pytest.raises(ValueError, match="predict_proba needs a classifier"):
+        regressor.predict_proba(X)
 
 
 def test_evaluate_reports_loss_and_the_task_metric() -> None:
@@ -138,8 +158,9 @@ def test_evaluate_reports_loss_and_the_task_metric() -> None:
     result = classifier.evaluate(X, y)
     assert set(result) == {"loss", "accuracy"}
     assert all(type(value) is float for value in result.values())
-    assert result["loss"] == pytest.approx(classifier.compute_loss(classifier.predict(X), y))
-    expected_accuracy = np.mean(classifier.predict(X).argmax(1) == y.argmax(1))
+    probabilities = classifier.predict_proba(X)
+    assert result["loss"] == pytest.approx(classifier.compute_loss(probabilities, y))
+    expected_accuracy = np.mean(classifier.predict(X) == y.argmax(1))
     assert result["accuracy"] == pytest.approx(expected_accuracy)
     regressor = NeuralNetwork([5, 1], ["linear"], loss="mse", seed=0)
     assert set(regressor.evaluate(X, np.zeros(6))) == {"loss", "r2"}  # 1-D y is accepted
@@ -208,7 +229,7 @@ def test_forward_checks_the_input_dimension() -> None:
 
 def test_backward_before_forward_is_reported() -> None:
     network = NeuralNetwork([5, 3], ["softmax"], seed=0)
-    with pytest.raises(ValueError) as error:
+    with pytest.raises(RuntimeError) as error:
         network.backward(one_hot([0], 3))
     assert str(error.value) == "Forward pass must be called before backward"
 

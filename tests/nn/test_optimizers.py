@@ -191,3 +191,56 @@ def test_momentum_and_adam_reach_a_target_loss_in_fewer_epochs_than_sgd() -> Non
     adam = epochs_to_reach(losses(Adam(), 0.001), target)
     assert sgd > 5  # plain SGD needs a while (about 10 epochs)...
     assert max(momentum, nesterov, adam) <= sgd / 2  # ...the others half as many or fewer
+
+
+@pytest.mark.parametrize("name", ["adam", "sgd"])
+def test_a_second_train_with_the_same_name_continues_the_network_s_optimizer(name: str) -> None:
+    # Keras: a second fit() goes on with the optimizer's state (Adam's moments and t).
+    x, labels = three_class_problem(64)
+    once, twice = small_network("tanh"), small_network("tanh")
+    once.train(x, labels, 2, 0.01, 16, verbose=False, optimizer=name)
+    twice.train(x, labels, 1, 0.01, 16, verbose=False, optimizer=name)
+    kept = twice.optimizer
+    twice.train(x, labels, 1, 0.01, 16, verbose=False, optimizer=name)
+    assert twice.optimizer is kept
+    np.testing.assert_array_equal(once.parameters, twice.parameters)
+    if name == "adam":
+        assert isinstance(kept, Adam) and kept.steps == 2 * 4  # 64 rows / 16, twice
+        twice.train(x, labels, 1, 0.01, 16, verbose=False, optimizer=Adam())
+        assert twice.optimizer is not kept  # a new instance starts afresh
+
+
+def test_optimizer_state_round_trips_and_continues_exactly() -> None:
+    x, labels = three_class_problem(64)
+    for make in (lambda: SGD(momentum=0.9, nesterov=True), Adam):
+        reference, resumed = small_network("tanh"), small_network("tanh")
+        optimizer = make()
+        reference.train(x, labels, 1, 0.01, 16, verbose=False, optimizer=optimizer)
+        state, theta, rng = optimizer.state, reference.parameters.copy(), reference.rng_state
+        reference.train(x, labels, 2, 0.01, 16, verbose=False, optimizer=optimizer, initial_epoch=1)
+
+        fresh = make()
+        fresh.load_state(state)
+        resumed.parameters[...] = theta
+        resumed.rng_state = rng
+        resumed.train(x, labels, 2, 0.01, 16, verbose=False, optimizer=fresh, initial_epoch=1)
+        np.testing.assert_array_equal(resumed.parameters, reference.parameters)
+        assert all(isinstance(v, (np.ndarray, int, float)) for v in state.values())
+
+
+def test_a_state_of_the_wrong_size_is_reported() -> None:
+    x, labels = three_class_problem(16)
+    adam = Adam()
+    adam.load_state({"steps": 1, "alpha": 1.0, "scaled_m": np.zeros(3), "scaled_s": np.zeros(3)})
+    with pytest.raises(ValueError, match="'scaled_m' has 3 values"):
+        small_network("tanh").train(x, labels, 1, 0.01, 16, verbose=False, optimizer=adam)
+    with pytest.raises(ValueError, match="'velocity'"):
+        SGD(momentum=0.5).load_state({})
+
+
+def test_adam_exposes_the_textbook_moments() -> None:
+    adam = Adam(beta1=0.9, beta2=0.99)
+    theta = THETA.copy()
+    adam.step(theta, G1, 0.1)
+    np.testing.assert_allclose(adam.m, 0.1 * G1, rtol=1e-14)  # m = (1-β₁)·g
+    np.testing.assert_allclose(adam.s, 0.01 * G1 * G1, rtol=1e-14)  # s = (1-β₂)·g²

@@ -45,7 +45,7 @@ def test_a_loaded_network_predicts_bit_identically(tmp_path: Path, dtype: str) -
     loaded = NeuralNetwork.load(path)
 
     x = np.random.default_rng(1).standard_normal((500, 3))
-    expected, got = network.predict(x), loaded.predict(x)
+    expected, got = network.predict_proba(x), loaded.predict_proba(x)
     assert got.dtype == np.dtype(dtype)
     assert np.array_equal(got, expected)
     assert (loaded.layer_sizes, loaded.activations, loaded.loss) == (

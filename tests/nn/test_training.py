@@ -55,14 +55,16 @@ def test_regression_reaches_r2_of_0_9() -> None:
 def test_binary_classification_with_a_sigmoid_output() -> None:
     x_train, x_test, y_train, y_test = generate_classification_data(n_classes=2, n_features=10)
     x_train, x_test = normalize_features(x_train, x_test)
-    y_train, y_test = y_train[:, 1:], y_test[:, 1:]  # (n, 1) of 0/1
+    # integer labels 0/1 with one sigmoid unit
     network = NeuralNetwork([10, 32, 1], ["relu", "sigmoid"], "binary_cross_entropy", seed=0)
     history = network.train(
         x_train, y_train, epochs=30, learning_rate=0.05, batch_size=32,
         validation_data=(x_test, y_test),
     )  # fmt: skip
     assert history["val_accuracy"][-1] >= 0.9
-    assert network.predict(x_test).shape == (len(x_test), 1)
+    assert network.predict_proba(x_test).shape == (len(x_test), 1)
+    assert network.predict(x_test).shape == (len(x_test),)
+    assert np.mean(network.predict(x_test) == y_test) >= 0.9
 
 
 def test_same_seed_gives_identical_history() -> None:
@@ -267,7 +269,7 @@ def test_float32_training_never_upcasts() -> None:
     )
     assert len(seen) > 20
     assert set(seen) == {np.dtype("float32")}
-    assert network.predict(x).dtype == np.float32
+    assert network.predict_proba(x).dtype == np.float32
     assert all(type(value) is float for value in history["loss"])
 
 
