@@ -50,6 +50,10 @@ EVERY_EPOCHS = 1
 MAX_PIXELS = 40_000
 #: Share of the data's span added on each side of the plane drawn.
 DATA_MARGIN = 0.08
+#: How far the plane may stretch one axis against the other to fill the panel: a pixel at
+#: most twice as tall as wide (or wide as tall). A 2:1 panel (the Monitor's) is filled by
+#: data that spans a square; a wider one widens the plane instead of distorting further.
+MAX_STRETCH = 2.0
 #: At most this many training points are overlaid (every k-th one beyond it).
 MAX_TRAIN_POINTS = 400
 
@@ -73,16 +77,22 @@ def check_extent(extent: Sequence[float]) -> Extent:
     return x_min, x_max, y_min, y_max
 
 
-def square_pixel_extent(extent: Sequence[float], rows: int, cols: int) -> Extent:
-    """Widen ``extent`` on one axis so a ``rows`` × ``cols`` grid has square pixels.
+def square_pixel_extent(
+    extent: Sequence[float], rows: int, cols: int, *, max_stretch: float = 1.0
+) -> Extent:
+    """Widen ``extent`` on one axis so a ``rows`` × ``cols`` grid's pixels are near square.
 
-    Half-block pixels are about square on screen, so with this extent circles stay round
-    however wide the panel is. The original extent stays centred and fully inside.
+    Half-block pixels are about square on screen, so with ``max_stretch=1`` circles stay
+    round however wide the panel is. A larger ``max_stretch`` lets a pixel be up to that
+    many times taller than wide (or wider than tall) before the plane is widened: the
+    data then fills more of a wide panel, as a plot with its own scale per axis does
+    (the axis labels give both ranges). The original extent stays centred and inside.
 
     Args:
         extent: ``(x_min, x_max, y_min, y_max)`` that must be visible.
         rows: Pixel rows of the grid.
         cols: Pixel columns of the grid.
+        max_stretch: the largest ratio of a pixel's height to its width (or back) kept.
 
     Returns:
         The widened extent.
@@ -91,13 +101,16 @@ def square_pixel_extent(extent: Sequence[float], rows: int, cols: int) -> Extent
     if rows <= 0 or cols <= 0:
         return x_min, x_max, y_min, y_max
     width, height = x_max - x_min, y_max - y_min
-    if width / cols < height / rows:
-        half = height / rows * cols / 2
+    pixel_width, pixel_height = width / cols, height / rows
+    if pixel_height > pixel_width * max_stretch:
+        half = pixel_height / max_stretch * cols / 2
         middle = (x_min + x_max) / 2
         return middle - half, middle + half, y_min, y_max
-    half = width / cols * rows / 2
-    middle = (y_min + y_max) / 2
-    return x_min, x_max, middle - half, middle + half
+    if pixel_width > pixel_height * max_stretch:
+        half = pixel_width / max_stretch * rows / 2
+        middle = (y_min + y_max) / 2
+        return x_min, x_max, middle - half, middle + half
+    return x_min, x_max, y_min, y_max
 
 
 def grid_points(extent: Sequence[float], rows: int, cols: int) -> np.ndarray:
@@ -192,7 +205,8 @@ def boundary_grid(
     if rows <= 0 or cols <= 0:
         raise ValueError(f"a grid needs at least one row and column, got {rows}×{cols}")
     points = grid_points(extent, rows, cols)
-    output = network.predict(standardizer.transform(points))
+    inputs = standardizer.transform(points)
+    output = network.predict_proba(inputs) if network.is_classification else network.predict(inputs)
     values: FloatArray
     if kind == "classification":
         values = output.reshape(rows, cols, -1)
@@ -267,7 +281,8 @@ class BoundaryComputed:
         epoch: the epoch the network had completed (0: before training).
         rows: pixel rows of ``values``.
         cols: pixel columns of ``values``.
-        extent: ``(x_min, x_max, y_min, y_max)`` the grid covers (square pixels).
+        extent: ``(x_min, x_max, y_min, y_max)`` the grid covers (the data's box and a
+            margin, widened where a pixel would stretch more than :data:`MAX_STRETCH`).
         kind: ``"classification"`` or ``"regression"``.
         values: read-only ``(rows, cols, n_outputs)`` probabilities or ``(rows, cols)``
             regression values; row 0 is the top of the plane.
@@ -381,7 +396,7 @@ class BoundaryProducer:
     def compute(self, epoch: int, rows: int, cols: int, *, final: bool = False) -> BoundaryComputed:
         """The grid for ``rows`` × ``cols`` pixels now, as an event (not emitted)."""
         rows, cols = _capped(rows, cols)
-        extent = square_pixel_extent(self.extent, rows, cols)
+        extent = square_pixel_extent(self.extent, rows, cols, max_stretch=MAX_STRETCH)
         values = boundary_grid(self.network, self.standardizer, extent, rows, cols, kind=self.kind)
         return BoundaryComputed(
             predicted=self.predict_points(self.points),
@@ -403,7 +418,11 @@ class BoundaryProducer:
         """The network's class index (or first output, for regression) at raw ``points``."""
         if not len(points):
             return _read_only(np.empty(0))
-        output = self.network.predict(self.standardizer.transform(points))
+        inputs = self.standardizer.transform(points)
+        network = self.network
+        output = (
+            network.predict_proba(inputs) if network.is_classification else network.predict(inputs)
+        )
         # A sigmoid's probability rounds to its class; a softmax's largest wins.
         return _read_only(point_labels(output, self.kind))
 

@@ -1,21 +1,23 @@
-"""How numbers look on screen: one place, so every panel agrees."""
+"""How numbers look on screen: one place, so every panel agrees.
+
+Metrics and the ETA use the formatter both faces share
+(:mod:`nntui.training.formatting`), so the monitor and the headless lines read alike.
+"""
 
 from __future__ import annotations
 
+from nntui.training.formatting import format_eta, format_metric
 
-def format_metric(value: float | None) -> str:
-    """A loss, accuracy or R² in a fixed, readable width (``"–"`` when unknown).
-
-    Example:
-        >>> format_metric(0.123456), format_metric(12345.6), format_metric(None)
-        ('0.1235', '1.235e+04', '–')
-    """
-    if value is None:
-        return "–"
-    magnitude = abs(value)
-    if magnitude >= 1e4 or (0 < magnitude < 1e-3):
-        return f"{value:.3e}"
-    return f"{value:.4f}"
+__all__ = [
+    "format_count",
+    "format_duration",
+    "format_eta",
+    "format_learning_rate",
+    "format_metric",
+    "format_norm",
+    "format_range",
+    "format_rate",
+]
 
 
 def format_norm(value: float | None) -> str:
@@ -54,3 +56,28 @@ def format_learning_rate(rate: float | None) -> str:
         ('lr 0.01', 'lr 3.13e-05', '')
     """
     return "" if rate is None else f"lr {rate:.3g}"
+
+
+def format_range(low: float, high: float) -> str:
+    """The range a plot is drawn on, short: ``"0.1–1.25"``, ``"1e-11–0.5"``.
+
+    Example:
+        >>> format_range(0.1, 1.25), format_range(1e-11, 0.5), format_range(0.9, 0.9)
+        ('0.1–1.25', '1e-11–0.5', '0.9')
+    """
+    low_text, high_text = format_short(low), format_short(high)
+    return low_text if low_text == high_text else f"{low_text}–{high_text}"
+
+
+def format_short(value: float) -> str:
+    """A value in at most ~6 characters, 3 significant digits: ``0.123``, ``1e-11``, ``4.5e+03``.
+
+    Example:
+        >>> format_short(0.12345), format_short(1e-11), format_short(4512.0), format_short(-2.5)
+        ('0.123', '1e-11', '4.51e+03', '-2.5')
+    """
+    text = f"{value:.3g}"
+    if "e" in text:
+        mantissa, _, exponent = text.partition("e")
+        text = f"{mantissa}e{int(exponent)}" if abs(int(exponent)) >= 5 else text
+    return text

@@ -72,6 +72,28 @@ class MetricSummary:
     best: float | None
     best_epoch: int | None
 
+    @property
+    def is_loss(self) -> bool:
+        """True for ``loss`` and ``val_loss`` (drawn on a log scale by default)."""
+        return self.key.removeprefix("val_") == "loss"
+
+    @property
+    def best_index(self) -> int | None:
+        """Where the best value sits in :attr:`values` (``None`` before any)."""
+        if self.best_epoch is None or not self.values:
+            return None
+        return min(self.best_epoch, len(self.values)) - 1
+
+    @property
+    def since_best(self) -> float | None:
+        """How far the current value moved from the best (``None``: it is the best)."""
+        if self.current is None or self.best is None or self.best_epoch is None:
+            return None
+        if self.best_epoch >= len(self.values):
+            return None
+        change = self.current - self.best
+        return change if change != 0 else None
+
 
 @dataclass(frozen=True)
 class GradientSummary:
@@ -172,6 +194,21 @@ def gradient_summaries(record: RunRecord | None) -> list[GradientSummary]:
             )
         )
     return summaries
+
+
+def divergence_note(record: RunRecord | None) -> str | None:
+    """For a diverged run: the epoch that exploded, and which epoch the rows show.
+
+    Example: ``"epoch 6 exploded: loss is nan · rows: epoch 5"`` (the last finite one).
+    """
+    if record is None or record.phase is not Phase.DIVERGED:
+        return None
+    what = (record.reason or "").split(" — ", 1)[0]
+    exploded = record.epochs_done + 1
+    detail = what.split(":", 1)[1].strip() if ":" in what else ""
+    note = f"epoch {exploded} exploded" + (f": {detail}" if detail else "")
+    last = record.epochs_done
+    return f"{note} · rows: epoch {last}" if last else f"{note} · no finite epoch"
 
 
 #: The status badge of each phase (a completed and an early-stopped run both finished).

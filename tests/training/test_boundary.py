@@ -15,6 +15,9 @@ from nntui.config import Config
 from nntui.nn.network import NeuralNetwork
 from nntui.nn.preprocessing import fit_standardizer
 from nntui.training.boundary import (
+    DATA_MARGIN,
+    MAX_STRETCH,
+    MAX_TRAIN_POINTS,
     BoundaryComputed,
     BoundaryHook,
     BoundaryProducer,
@@ -87,12 +90,57 @@ def test_square_pixel_extent_widens_the_short_axis_and_keeps_the_plane_centred()
     assert (x_max - x_min) / 40 == pytest.approx((y_max - y_min) / 20)
 
 
-def test_plane_extent_uses_the_source_square_or_the_data_box() -> None:
-    assert plane_extent((-1.0, 1.0)) == (-1.0, 1.0, -1.0, 1.0)
+def test_plane_extent_frames_the_data_with_a_margin_not_the_source_square() -> None:
+    # A spiral in the middle of the source's (-1, 1) square: the plane is the points' box
+    # plus DATA_MARGIN of its span on each side, so the data fills the panel.
+    points = np.array([[-0.4, -0.2], [0.4, 0.2]])
+    x_min, x_max, y_min, y_max = plane_extent((-1.0, 1.0), points)
+    assert (x_min, x_max) == pytest.approx((-0.4 - 0.8 * DATA_MARGIN, 0.4 + 0.8 * DATA_MARGIN))
+    assert (y_min, y_max) == pytest.approx((-0.2 - 0.4 * DATA_MARGIN, 0.2 + 0.4 * DATA_MARGIN))
     x_min, x_max, y_min, y_max = plane_extent(None, np.array([[0.0, 10.0], [2.0, 20.0]]))
     assert x_min < 0.0 < 2.0 < x_max
     assert y_min < 10.0 < 20.0 < y_max
+    # With nothing finite to frame: the source's square, else nothing.
+    assert plane_extent((-1.0, 1.0), np.full((3, 2), np.nan)) == (-1.0, 1.0, -1.0, 1.0)
     assert plane_extent(None, np.full((3, 2), np.nan)) is None
+
+
+def test_a_grid_carries_the_networks_prediction_for_every_point_it_overlays() -> None:
+    request = BoundaryRequest()
+    request.set_shape(8, 8)
+
+    runner, events = run_with_boundary(planar_config(), request)
+
+    final = [event for event in events if isinstance(event, BoundaryComputed)][-1]
+    data = runner.data
+    assert data is not None
+    expected = runner.predict(data.x_test_raw)  # class labels
+    assert final.predicted.tolist() == expected.tolist()
+    # Training points (at most MAX_TRAIN_POINTS), their labels and predictions, too.
+    assert 0 < len(final.train_points) <= MAX_TRAIN_POINTS
+    assert final.train_labels.shape == final.train_predicted.shape == (len(final.train_points),)
+    on_train = runner.predict(final.train_points)
+    assert final.train_predicted.tolist() == on_train.tolist()
+    # The plane frames the data: every point inside, none far from an edge on both axes.
+    x_min, x_max, y_min, y_max = final.extent
+    xy = np.concatenate([data.x_train_raw, data.x_test_raw])
+    assert (xy[:, 0] >= x_min).all() and (xy[:, 0] <= x_max).all()
+    assert (xy[:, 1] >= y_min).all() and (xy[:, 1] <= y_max).all()
+    tight = min(
+        (x_max - x_min) / np.ptp(xy[:, 0]), (y_max - y_min) / np.ptp(xy[:, 1])
+    )  # one axis may be widened past MAX_STRETCH, the other is the data's span + margins
+    assert tight == pytest.approx(1 + 2 * DATA_MARGIN)
+
+
+def test_the_plane_stretches_up_to_max_stretch_before_it_widens() -> None:
+    square = (-1.0, 1.0, -1.0, 1.0)
+    # A 2:1 panel of pixels (30 rows × 60 columns) is filled by a square at stretch 2 ...
+    assert square_pixel_extent(square, 30, 60, max_stretch=2.0) == square
+    # ... and a 4:1 one is widened to keep the stretch at 2 (x twice the span).
+    x_min, x_max, y_min, y_max = square_pixel_extent(square, 30, 120, max_stretch=2.0)
+    assert (x_min, x_max, y_min, y_max) == pytest.approx((-2.0, 2.0, -1.0, 1.0))
+    # The default keeps square pixels.
+    assert square_pixel_extent(square, 30, 60) == pytest.approx((-2.0, 2.0, -1.0, 1.0))
 
 
 def test_point_labels_from_one_hot_sigmoid_and_regression_targets() -> None:
@@ -114,7 +162,7 @@ def test_boundary_grid_matches_predict_on_the_standardised_grid_points() -> None
 
     grid = boundary_grid(network, standardizer, extent, 6, 10, kind="classification")
 
-    expected = network.predict(standardizer.transform(grid_points(extent, 6, 10)))
+    expected = network.predict_proba(standardizer.transform(grid_points(extent, 6, 10)))
     assert grid.shape == (6, 10, 3)
     np.testing.assert_array_equal(grid, expected.reshape(6, 10, 3))
     assert not grid.flags.writeable
@@ -140,12 +188,12 @@ def test_the_runners_final_grid_matches_predict_on_the_grid_points() -> None:
     assert (final.rows, final.cols) == (12, 20)
     assert final.values.shape == (12, 20, 3)  # spiral: three classes by default
     points = grid_points(final.extent, final.rows, final.cols)
-    expected = runner.predict(points).reshape(12, 20, 3)
+    expected = runner.predict_proba(points).reshape(12, 20, 3)
     np.testing.assert_allclose(final.values, expected, rtol=0, atol=1e-12)
-    # Square pixels: the widened plane still contains the source's square.
+    # Pixels at most MAX_STRETCH times taller than wide (or back).
     x_min, x_max, y_min, y_max = final.extent
-    assert (x_max - x_min) / 20 == pytest.approx((y_max - y_min) / 12)
-    assert x_min <= -1.0 and x_max >= 1.0
+    stretch = ((y_max - y_min) / 12) / ((x_max - x_min) / 20)
+    assert 1 / MAX_STRETCH - 1e-9 <= stretch <= MAX_STRETCH + 1e-9
 
 
 def test_the_final_grid_comes_just_before_run_finished_with_the_test_points() -> None:
@@ -317,7 +365,7 @@ def test_grid_now_after_the_run_draws_the_final_network_at_a_new_size() -> None:
 
     grid = hook.grid_now(5, 7)
     assert grid is not None and grid.final and grid.epoch == 4
-    expected = runner.predict(grid_points(grid.extent, 5, 7)).reshape(5, 7, 3)
+    expected = runner.predict_proba(grid_points(grid.extent, 5, 7)).reshape(5, 7, 3)
     np.testing.assert_allclose(grid.values, expected, rtol=0, atol=1e-12)
 
 
@@ -332,9 +380,9 @@ def test_work_submitted_while_paused_sees_weights_that_hold_still(tmp_path: Path
     points = grid_points((-1.0, 1.0, -1.0, 1.0), 4, 4)
 
     def read_twice_and_save() -> tuple[np.ndarray, np.ndarray]:
-        first = runner.predict(points)
+        first = runner.predict_proba(points)
         runner.save_model(tmp_path / "paused.npz")
-        return first, runner.predict(points)
+        return first, runner.predict_proba(points)
 
     first, second = control.submit(read_twice_and_save).result(timeout=DEADLINE_S)
     control.stop()

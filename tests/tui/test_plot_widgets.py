@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.pilot import Pilot
 from textual.widget import Widget
 
-from nntui.tui.render.heatmap import CLASS_COLORS, HALF_BLOCK, HEAT_STRENGTH, POINT_GLYPH
+from nntui.tui.render.heatmap import CLASS_COLORS, HALF_BLOCK, HEAT_STRENGTH, WRONG_GLYPH
 from nntui.tui.widgets.boundary import DecisionBoundary
 from nntui.tui.widgets.curves import CurvePlot, goal_for
 
@@ -75,8 +75,8 @@ class TestCurvePlot:
             plot.set_series("val_accuracy", [0.5, 0.8, 0.75], style="green")
             await pilot.pause()
             legend = lines_of(plot)[0]
-        assert "loss 0.3 best 0.25 @3" in legend
-        assert "val_accuracy 0.75 best 0.8 @2" in legend
+        assert "loss 0.3000 best 0.2500 @3" in legend
+        assert "val_accuracy 0.7500 best 0.8000 @2" in legend
 
     async def test_log_toggle_changes_the_tick_labels(self) -> None:
         plot = CurvePlot()
@@ -129,7 +129,7 @@ class TestCurvePlot:
             legend = lines_of(plot)[0]
         assert raw_dim == []
         assert smooth_dim
-        assert "[smoothed]" in legend
+        assert "[smoothing 0.9]" in legend
 
     async def test_previous_run_is_drawn_muted_and_listed_in_the_legend(self) -> None:
         plot = CurvePlot()
@@ -145,7 +145,7 @@ class TestCurvePlot:
                 if seg.style and seg.style.color and has_dots(seg.text)
             }
             axis_labels = lines_of(plot)[-1]
-        assert "previous loss best 1.3 @8" in legend
+        assert "previous loss best 1.300 @8" in legend
         assert CurvePlot.PREVIOUS_STYLE in muted
         assert "cyan" in muted
         assert axis_labels.rstrip().endswith("8")  # the axis spans the longer, previous run
@@ -179,7 +179,7 @@ class TestCurvePlot:
             plot.set_series("loss", [1.0, math.nan, 0.5, math.inf, None], style="cyan")
             await pilot.pause()
             lines = lines_of(plot)
-        assert "loss nan best 0.5 @3" in lines[0]
+        assert "loss nan best 0.5000 @3" in lines[0]
         assert any(has_dots(line) for line in lines)
 
     async def test_empty_plot_says_it_is_waiting(self) -> None:
@@ -274,22 +274,32 @@ class TestDecisionBoundary:
         assert rgb_of(segment.style.color) == _expected(CLASS_COLORS[0])
         assert rgb_of(segment.style.bgcolor) == _expected(CLASS_COLORS[1])
 
-    async def test_test_points_are_drawn_in_their_class_colours(self) -> None:
+    async def test_points_are_drawn_in_their_class_colours_and_glyphs(self) -> None:
         boundary = DecisionBoundary()
         async with PlotApp(boundary).run_test(size=(4, 2)) as pilot:
             boundary.set_grid(
                 _two_class_grid(4, 4), kind="classification", extent=(0.0, 4.0, 0.0, 4.0)
             )
             # (0.5, 3.5) is the top-left pixel; (3.5, 0.5) the bottom-right one.
-            boundary.set_points([(0.5, 3.5), (3.5, 0.5), (9.0, 9.0)], [1, 0, 1])
+            boundary.set_points(
+                [(0.5, 3.5), (3.5, 0.5), (9.0, 9.0)],
+                [1, 0, 1],
+                predicted=[0, 0, 1],
+                train_xy=[(0.5, 0.5)],
+                train_labels=[0],
+                train_predicted=[0],
+            )
             await pilot.pause()
             top, bottom = segments_of(boundary, 0), segments_of(boundary, 1)
-        assert top[0].text == POINT_GLYPH
-        assert rgb_of(top[0].style.color) == CLASS_COLORS[1]  # a misclassified point stands out
-        assert bottom[-1].text == POINT_GLYPH
+        # The test point of class 1 the network calls 0: ×, in its true class's colour.
+        assert top[0].text == WRONG_GLYPH
+        assert rgb_of(top[0].style.color) == CLASS_COLORS[1]
+        # A right test point of class 0: hollow ○; a training point of class 0: filled ●.
+        assert bottom[-1].text == "○"
         assert rgb_of(bottom[-1].style.color) == CLASS_COLORS[0]
+        assert bottom[0].text == "●"
         text = "".join(s.text for s in top + bottom)
-        assert text.count(POINT_GLYPH) == 2  # the point outside the extent is not drawn
+        assert len(text.replace(HALF_BLOCK, "")) == 3  # the point outside the extent is not drawn
 
     async def test_regression_uses_a_diverging_scale(self) -> None:
         boundary = DecisionBoundary()

@@ -3,7 +3,10 @@
 Colour scales for a model's output over the input plane:
 
 - classification: each pixel takes the colour of its most likely class, blended toward
-  the background as the confidence falls to ``1/n_classes`` (so the boundary itself is dark);
+  the background as the confidence falls to ``1/n_classes`` (so the boundary itself is dark).
+  The class colours are Okabe–Ito's colour-blind-safe palette, whose hues stay apart
+  when a 256-colour terminal rounds them; each class also has its own glyph
+  (:func:`class_glyph`), so the points read with ``NO_COLOR`` too;
 - regression: a diverging blue–white–red scale around 0 (or the data's centre).
 
 The heat map is drawn at ``strength`` (< 1) of the full colour, so points overlaid at full
@@ -32,12 +35,18 @@ from rich.text import Text
 from nntui.training.boundary import Extent, check_extent, grid_points, square_pixel_extent
 
 __all__ = [
+    "CLASS_GLYPHS",
+    "NO_COLOR_SHADES",
     "RGB",
+    "WRONG_GLYPH",
     "DivergingScale",
     "Extent",
+    "Point",
     "check_extent",
     "class_color",
+    "class_glyph",
     "classification_rgb",
+    "contrasting",
     "grid_points",
     "half_block_lines",
     "half_block_text",
@@ -51,19 +60,36 @@ RGB = tuple[int, int, int]
 
 HALF_BLOCK = "▀"
 POINT_GLYPH = "●"
-HEAT_STRENGTH = 0.6
-"""Share of the full colour a confident heat-map pixel gets (points get all of it)."""
-
-CLASS_COLORS: tuple[RGB, ...] = (
-    (33, 150, 243),  # blue
-    (255, 152, 0),  # orange
-    (76, 175, 80),  # green
-    (229, 57, 53),  # red
-    (171, 71, 188),  # purple
-    (0, 188, 212),  # cyan
-    (255, 235, 59),  # yellow
-    (141, 110, 99),  # brown
+#: Per class: the glyph of a training point (filled) and of a test point (hollow).
+CLASS_GLYPHS: tuple[tuple[str, str], ...] = (
+    ("●", "○"),
+    ("▲", "△"),
+    ("■", "□"),
+    ("◆", "◇"),
+    ("▼", "▽"),
+    ("★", "☆"),
 )
+#: A point the network gets wrong (in its true class's colour).
+WRONG_GLYPH = "×"
+HEAT_STRENGTH = 0.75
+"""Share of the full colour a confident heat-map pixel gets (points get all of it); at
+0.75 the class colours still round to distinct hues in a 256-colour terminal."""
+
+#: Okabe & Ito's colour-blind-safe palette (black left out: it is the background), in an
+#: order whose first three stay three hues (blue, brown, mauve) when a 256-colour
+#: terminal rounds the shaded map; sky blue and bluish green would both become teal.
+CLASS_COLORS: tuple[RGB, ...] = (
+    (86, 180, 233),  # sky blue
+    (230, 159, 0),  # orange
+    (204, 121, 167),  # reddish purple
+    (0, 158, 115),  # bluish green
+    (240, 228, 66),  # yellow
+    (0, 114, 178),  # blue
+    (213, 94, 0),  # vermillion
+)
+#: With ``NO_COLOR`` the class regions are greys of clearly different lightness (the
+#: terminal shows no hue), and the glyphs over them black or white, whichever stands out.
+NO_COLOR_SHADES: tuple[RGB, ...] = ((235, 235, 235), (140, 140, 140), (70, 70, 70))
 NEGATIVE_COLOR: RGB = (33, 102, 172)
 NEUTRAL_COLOR: RGB = (247, 247, 247)
 POSITIVE_COLOR: RGB = (178, 24, 43)
@@ -76,6 +102,18 @@ def class_color(index: int) -> RGB:
     hue = (abs(index) * 0.618033988749895) % 1.0
     red, green, blue = colorsys.hsv_to_rgb(hue, 0.65, 0.95)
     return round(red * 255), round(green * 255), round(blue * 255)
+
+
+def class_glyph(index: int, *, test: bool = False) -> str:
+    """The glyph of a class's points: filled for training points, hollow for test points.
+
+    Example:
+        >>> class_glyph(0), class_glyph(0, test=True), class_glyph(1), class_glyph(7)
+        ('●', '○', '▲', '7')
+    """
+    if 0 <= index < len(CLASS_GLYPHS):
+        return CLASS_GLYPHS[index][1 if test else 0]
+    return str(index % 10)
 
 
 def pixels_of_points(
@@ -115,6 +153,7 @@ def classification_rgb(
     *,
     background: RGB = (0, 0, 0),
     strength: float = HEAT_STRENGTH,
+    palette: Sequence[RGB] | None = None,
 ) -> np.ndarray:
     """Colour each pixel by its most likely class, shaded by confidence.
 
@@ -123,6 +162,8 @@ def classification_rgb(
             ``(rows, cols, 1)`` is read as the probability of class 1 of two.
         background: Colour a pixel fades to when the classes are tied (confidence ``1/n``).
         strength: Share of the class colour at full confidence.
+        palette: The class colours (repeated when there are more classes); by default
+            :func:`class_color`.
 
     Returns:
         ``(rows, cols, 3)`` uint8 colours; pixels with non-finite values get the background.
@@ -143,8 +184,13 @@ def classification_rgb(
     winner = safe.argmax(axis=2)
     chance = 1.0 / n_classes
     confidence = np.clip((safe.max(axis=2) - chance) / (1.0 - chance), 0.0, 1.0)
-    palette = np.array([class_color(index) for index in range(n_classes)], dtype=np.float64)
-    colours = _blend_toward(background, palette[winner], strength * confidence)
+    chosen = [
+        class_color(index) if palette is None else palette[index % len(palette)]
+        for index in range(n_classes)
+    ]
+    colours = _blend_toward(
+        background, np.array(chosen, dtype=np.float64)[winner], strength * confidence
+    )
     colours[~finite] = background
     return _to_uint8(colours)
 
@@ -240,18 +286,39 @@ def _half_block_style(top: RGB, bottom: RGB) -> Style:
 
 @lru_cache(maxsize=1024)
 def _point_style(point: RGB, behind: RGB) -> Style:
-    return Style(color=_color(point), bgcolor=_color(behind))
+    return Style(color=_color(point), bgcolor=_color(behind), bold=True)
+
+
+#: An overlaid point: its colour, or ``(glyph, colour)``.
+Point = RGB | tuple[str, RGB]
+
+
+def contrasting(behind: Sequence[int]) -> RGB:
+    """Black on a light cell, white on a dark one (for glyphs without colour).
+
+    Example:
+        >>> contrasting((235, 235, 235)), contrasting((40, 40, 40))
+        ((0, 0, 0), (255, 255, 255))
+    """
+    red, green, blue = behind
+    light = 0.299 * red + 0.587 * green + 0.114 * blue > 110
+    return (0, 0, 0) if light else (255, 255, 255)
 
 
 def half_block_lines(
-    colours: np.ndarray, points: Mapping[tuple[int, int], RGB] | None = None
+    colours: np.ndarray,
+    points: Mapping[tuple[int, int], Point] | None = None,
+    *,
+    monochrome: bool = False,
 ) -> list[list[Segment]]:
     """Render a ``(H, W, 3)`` image as ``H/2`` lines of ``W`` half-block cells.
 
     Args:
         colours: uint8 (or integer-valued) RGB image with an even number of rows.
-        points: Overlay glyphs: ``(cell_row, col) → colour`` draws ``●`` in that colour
-            over the cell, on the mean of the cell's two pixels.
+        points: Overlay glyphs: ``(cell_row, col) → (glyph, colour)`` (or just a
+            colour, for ``●``) draws the glyph in that colour over the cell, on the
+            mean of the cell's two pixels.
+        monochrome: draw each glyph black or white, whichever stands out on its cell.
 
     Returns:
         One list of segments per cell row; neighbouring cells of equal style are merged.
@@ -276,14 +343,17 @@ def half_block_lines(
                 cells.append(Segment(HALF_BLOCK, _half_block_style(tuple(top), tuple(bottom))))
             else:
                 behind = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
-                cells.append(Segment(POINT_GLYPH, _point_style(tuple(point), behind)))
+                glyph, rgb = (POINT_GLYPH, point) if len(point) == 3 else point
+                if monochrome:
+                    rgb = contrasting(behind)
+                cells.append(Segment(str(glyph), _point_style(tuple(rgb), behind)))
         segments = list(Segment.simplify(cells))
         lines.append(segments)
     return lines
 
 
 def half_block_text(
-    colours: np.ndarray, points: Mapping[tuple[int, int], RGB] | None = None
+    colours: np.ndarray, points: Mapping[tuple[int, int], Point] | None = None
 ) -> Text:
     """:func:`half_block_lines` as Rich ``Text``, one line per cell row."""
     text = Text(no_wrap=True, overflow="crop")

@@ -6,6 +6,11 @@ asks for, at the points :func:`nntui.training.boundary.grid_points` lists, and h
 over with :meth:`DecisionBoundary.set_grid`. When the widget's size changes it posts
 :class:`DecisionBoundary.Resized` so the producer can compute the next grid at the new
 resolution; until then the last grid is stretched to fit.
+
+Points are drawn over the map with a glyph per class, filled for training
+points and hollow for test points (``●``/``○``, ``▲``/``△`` …), and ``×`` where
+the network gets a point wrong, each in its true class's colour: the picture
+reads without colour too.
 """
 
 from __future__ import annotations
@@ -22,11 +27,15 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from nntui.tui.render.heatmap import (
+    NO_COLOR_SHADES,
     RGB,
+    WRONG_GLYPH,
     DivergingScale,
     Extent,
+    Point,
     check_extent,
     class_color,
+    class_glyph,
     classification_rgb,
     half_block_lines,
     pixels_of_points,
@@ -35,6 +44,9 @@ from nntui.tui.render.heatmap import (
 )
 
 GridKind = Literal["classification", "regression"]
+#: Training points cover at most this share of the map's cells (every k-th one beyond),
+#: so the map under them stays visible; test points are always all drawn.
+TRAIN_POINT_SHARE = 0.1
 _KINDS = ("classification", "regression")
 
 
@@ -101,6 +113,8 @@ class DecisionBoundary(Widget):
         self._scale = DivergingScale()
         self._points_xy = np.empty((0, 2))
         self._point_labels = np.empty(0)
+        self._point_test = np.empty(0, dtype=bool)
+        self._point_wrong = np.empty(0, dtype=bool)
         self._announced: tuple[int, int] | None = None
         self._version = 0
         self._cache_key: tuple[object, ...] | None = None
@@ -148,38 +162,66 @@ class DecisionBoundary(Widget):
         self._changed()
 
     def set_points(
-        self, xy: Sequence[tuple[float, float]] | np.ndarray, labels: Sequence[float] | np.ndarray
+        self,
+        xy: Sequence[tuple[float, float]] | np.ndarray,
+        labels: Sequence[float] | np.ndarray,
+        *,
+        predicted: Sequence[float] | np.ndarray | None = None,
+        train_xy: Sequence[tuple[float, float]] | np.ndarray | None = None,
+        train_labels: Sequence[float] | np.ndarray | None = None,
+        train_predicted: Sequence[float] | np.ndarray | None = None,
     ) -> None:
-        """Overlay points (the test set) in their class colours, or on the regression scale.
+        """Overlay the test points (hollow glyphs) and the training points (filled).
 
         Args:
-            xy: ``(n, 2)`` input coordinates; points outside the extent are not drawn.
+            xy: ``(n, 2)`` test input coordinates; points outside the extent are not drawn.
             labels: ``n`` class indices (classification) or target values (regression).
+            predicted: the network's class per test point; a wrong one is drawn ``×``.
+            train_xy: ``(m, 2)`` training input coordinates.
+            train_labels: their class indices or target values.
+            train_predicted: the network's class per training point.
 
         Raises:
             ValueError: If the shapes do not match or the values are not numbers.
         """
-        try:
-            points = np.array(xy, dtype=np.float64)
-            point_labels = np.array(labels, dtype=np.float64)
-        except (TypeError, ValueError) as error:
-            raise ValueError(f"points and labels must be numbers ({error})") from None
-        if points.size == 0:
-            points = points.reshape(0, 2)
-        if points.ndim != 2 or points.shape[1] != 2:
-            raise ValueError(f"points must have shape (n, 2), got {points.shape}")
-        if point_labels.shape != (points.shape[0],):
-            raise ValueError(
-                f"need one label per point: {points.shape[0]} points, labels {point_labels.shape}"
-            )
-        self._points_xy, self._point_labels = points, point_labels
+        test = _checked_points(xy, labels, predicted)
+        train = _checked_points(
+            np.empty((0, 2)) if train_xy is None else train_xy,
+            np.empty(0) if train_labels is None else train_labels,
+            train_predicted,
+        )
+        # Training points first: a test point (and then a wrong one) wins a shared cell.
+        order = np.argsort(np.concatenate([train[3], test[3]]), kind="stable")
+        self._points_xy = np.concatenate([train[0], test[0]])[order]
+        self._point_labels = np.concatenate([train[1], test[1]])[order]
+        self._point_test = np.concatenate(
+            [np.zeros(len(train[1]), dtype=bool), np.ones(len(test[1]), dtype=bool)]
+        )[order]
+        self._point_wrong = np.concatenate([train[2], test[2]])[order]
         self._changed()
 
     def clear(self) -> None:
         """Forget the grid and the points and show the placeholder again."""
         self._grid = None
         self._points_xy, self._point_labels = np.empty((0, 2)), np.empty(0)
+        self._point_test = np.empty(0, dtype=bool)
+        self._point_wrong = np.empty(0, dtype=bool)
         self._changed()
+
+    @property
+    def scale(self) -> DivergingScale:
+        """The regression colour scale of the grid shown."""
+        return self._scale
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """``(x_min, x_max, y_min, y_max)`` of the plane shown."""
+        return self._extent
+
+    @property
+    def monochrome(self) -> bool:
+        """True under ``NO_COLOR``: classes as greys of distinct lightness, glyphs black/white."""
+        return self.is_attached and bool(self.app.no_color)
 
     @property
     def has_grid(self) -> bool:
@@ -234,26 +276,54 @@ class DecisionBoundary(Widget):
             return []
         if self._grid is None:
             return self._placeholder(width, height)
+        monochrome = self.monochrome
         if self._kind == "classification":
-            colours = classification_rgb(self._grid, background=background)
+            palette = NO_COLOR_SHADES if monochrome else None
+            colours = classification_rgb(self._grid, background=background, palette=palette)
         else:
             colours = regression_rgb(self._grid, scale=self._scale, background=background)
         rows, cols = 2 * height, width
         image = resample_nearest(colours, rows, cols)
-        lines = half_block_lines(image, self._point_cells(rows, cols))
+        lines = half_block_lines(image, self._point_cells(rows, cols), monochrome=monochrome)
         return [Strip(segments, width) for segments in lines]
 
-    def _point_cells(self, rows: int, cols: int) -> dict[tuple[int, int], RGB]:
-        """Overlay colour per ``(cell_row, col)``; a later point wins a shared cell."""
+    def _point_cells(self, rows: int, cols: int) -> dict[tuple[int, int], Point]:
+        """Overlay glyph and colour per ``(cell_row, col)``; a later point wins a shared cell."""
         if not self._point_labels.size:
             return {}
         pixel_rows, pixel_cols, inside = pixels_of_points(self._points_xy, self._extent, rows, cols)
-        finite_labels = np.isfinite(self._point_labels)
+        finite_labels = np.isfinite(self._point_labels) & self._thinned(rows // 2 * cols)
         colours = self._point_colours()
-        cells: dict[tuple[int, int], RGB] = {}
+        glyphs = self._point_glyphs()
+        cells: dict[tuple[int, int], Point] = {}
         for index in np.flatnonzero(inside & finite_labels).tolist():
-            cells[(int(pixel_rows[index]) // 2, int(pixel_cols[index]))] = colours[index]
+            cell = (int(pixel_rows[index]) // 2, int(pixel_cols[index]))
+            cells[cell] = (glyphs[index], colours[index])
         return cells
+
+    def _thinned(self, cells: int) -> np.ndarray:
+        """Which points to draw: every test point and wrong point, every k-th training point."""
+        train = np.flatnonzero(~self._point_test)
+        keep = np.ones(len(self._point_labels), dtype=bool)
+        most = max(1, int(cells * TRAIN_POINT_SHARE))
+        if len(train) > most:
+            keep[train] = False
+            keep[train[:: -(-len(train) // most)]] = True
+            keep |= self._point_wrong  # a point the network gets wrong always shows
+        return keep
+
+    def _point_glyphs(self) -> list[str]:
+        """``×`` for a point the network gets wrong, else its class's train or test glyph."""
+        tests = self._point_test.tolist()
+        if self._kind == "regression":
+            return ["○" if test else "●" for test in tests]
+        labels = np.where(np.isfinite(self._point_labels), self._point_labels, 0).astype(int)
+        return [
+            WRONG_GLYPH if wrong else class_glyph(label, test=test)
+            for label, test, wrong in zip(
+                labels.tolist(), tests, self._point_wrong.tolist(), strict=True
+            )
+        ]
 
     def _point_colours(self) -> list[RGB]:
         if self._kind == "classification":
@@ -276,6 +346,35 @@ class DecisionBoundary(Widget):
             segment = Segment(line[:width].center(width), Style(dim=True))
             strips[min(height - 1, top + offset)] = Strip([segment], width)
         return strips
+
+
+def _checked_points(
+    xy: Sequence[tuple[float, float]] | np.ndarray,
+    labels: Sequence[float] | np.ndarray,
+    predicted: Sequence[float] | np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(points, labels, wrong, drawing rank)`` of one set of points, checked.
+
+    The rank draws right points before wrong ones, so a ``×`` is never hidden.
+    """
+    try:
+        points = np.array(xy, dtype=np.float64)
+        point_labels = np.array(labels, dtype=np.float64)
+        guesses = None if predicted is None else np.array(predicted, dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"points and labels must be numbers ({error})") from None
+    if points.size == 0:
+        points = points.reshape(0, 2)
+    if points.ndim != 2 or points.shape[1] != 2:
+        raise ValueError(f"points must have shape (n, 2), got {points.shape}")
+    if point_labels.shape != (points.shape[0],):
+        raise ValueError(
+            f"need one label per point: {points.shape[0]} points, labels {point_labels.shape}"
+        )
+    wrong = np.zeros(len(point_labels), dtype=bool)
+    if guesses is not None and guesses.shape == point_labels.shape:
+        wrong = np.isfinite(guesses) & (guesses != point_labels)
+    return points, point_labels, wrong, wrong.astype(np.int8)
 
 
 def _demo() -> None:  # pragma: no cover - manual check: python -m nntui.tui.widgets.boundary

@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from nntui.tui.formatting import format_metric
 from nntui.tui.render.braille import BrailleCanvas
 from nntui.tui.render.series import (
     as_float_array,
@@ -118,6 +119,8 @@ class CurvePlot(Widget):
     """Plot ``log10`` of the values; non-positive values are left out."""
     smooth: reactive[bool] = reactive(False)
     """Draw an EMA of each series, with the raw series faint underneath."""
+    smoothing: reactive[float] = reactive(0.6)
+    """The EMA's weight when :attr:`smooth` is on (TensorBoard's slider), in ``[0, 1)``."""
     planned_epochs: reactive[int] = reactive(0)
     """Make the x axis reach at least this epoch (the run's length), so a live curve grows
     left to right instead of the axis stretching; 0 fits the axis to the data."""
@@ -135,7 +138,7 @@ class CurvePlot(Widget):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         if not 0.0 <= smoothing < 1.0:
             raise ValueError(f"smoothing must be in [0, 1), got {smoothing}")
-        self.smoothing = smoothing
+        self.set_reactive(CurvePlot.smoothing, smoothing)
         self.empty_message = empty_message
         self._series: dict[str, _Series] = {}
         self._previous: dict[str, _Series] = {}
@@ -220,6 +223,18 @@ class CurvePlot(Widget):
     def action_toggle_smooth(self) -> None:
         """Switch EMA smoothing on or off."""
         self.smooth = not self.smooth
+
+    def set_smoothing(self, weight: float) -> None:
+        """Smooth with EMA weight ``weight`` (0: off), as TensorBoard's slider does.
+
+        Raises:
+            ValueError: If ``weight`` is outside ``[0, 1)``.
+        """
+        if not 0.0 <= weight < 1.0:
+            raise ValueError(f"smoothing must be in [0, 1), got {weight}")
+        if weight > 0:
+            self.smoothing = weight
+        self.smooth = weight > 0
 
     # ---- rendering --------------------------------------------------------------------------
 
@@ -332,17 +347,18 @@ class CurvePlot(Widget):
             best = series.best()
             last = float(series.values[-1]) if series.values.size else math.nan
             entry = [Segment("━━ ", series.style), Segment(f"{series.name} ")]
-            entry.append(Segment(format_value(last, 4), Style(bold=True)))
+            entry.append(Segment(format_metric(last), Style(bold=True)))
             if best is not None:
-                entry.append(Segment(f" best {format_value(best[0], 4)} @{best[1]}"))
+                entry.append(Segment(f" best {format_metric(best[0])} @{best[1]}"))
             entries.append(entry)
         for series in self._previous.values():
             best = series.best()
             text = f"┄┄ previous {series.name}"
             if best is not None:
-                text += f" best {format_value(best[0], 4)} @{best[1]}"
+                text += f" best {format_metric(best[0])} @{best[1]}"
             entries.append([Segment(text, series.style)])
-        flags = [flag for flag, on in (("log y", self.log_y), ("smoothed", self.smooth)) if on]
+        smoothed = f"smoothing {self.smoothing:g}"
+        flags = [flag for flag, on in (("log y", self.log_y), (smoothed, self.smooth)) if on]
         if flags and entries:
             entries.append([Segment(f"[{', '.join(flags)}]", _AXIS_STYLE)])
         return _wrap_entries(entries, width)

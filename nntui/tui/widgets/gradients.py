@@ -1,7 +1,9 @@
 """The gradients panel: one row per layer, its gradient-norm history and its diagnostics.
 
 ``dense_1  ▁▂▃▅▇▆▅▄  1.23e-02  -3.1   4.52   12%     –``: the layer's name, a
-sparkline of its gradient L2 norm per epoch, the latest norm (coloured when it
+sparkline of its gradient L2 norm per epoch (every layer on ONE shared log
+scale, named in the header, so a layer whose gradient is 1e-11 while another's
+is 0.5 shows as a floor beside a full bar), the latest norm (coloured when it
 vanishes, < 1e-6, or explodes, > 1e3), then the diagnostics of the last epoch:
 log10 of the update-to-weight ratio ‖ΔW‖/‖W‖ (healthy near −3; coloured below
 −4.5 or above −1.5), the weight norm ‖W‖, the share of dead ReLU units and the
@@ -28,7 +30,7 @@ from textual.widget import Widget
 
 from nntui.tui.formatting import format_norm
 from nntui.tui.summaries import GradientSummary
-from nntui.tui.widgets.sparkline import SparklineRenderable
+from nntui.tui.widgets.sparkline import Scale, SparklineRenderable
 
 NAME_WIDTH = 8
 VALUE_WIDTH = 8
@@ -76,11 +78,30 @@ class Columns:
         return cls(0, width >= with_weight)
 
 
-def header_text(columns: Columns) -> str:
-    """The column titles for ``columns``."""
+def trend_title(scale: Scale | None, width: int) -> str:
+    """The trend column's title: the shared scale, e.g. ``‖∇‖ 1e-11–0.5 log``."""
+    if scale is None:
+        return "‖∇‖ trend"[:width].ljust(width)
+    for title in (f"‖∇‖ {scale.label}", scale.label, "‖∇‖ log"):
+        if len(title) <= width:
+            return title.ljust(width)
+    return "log"[:width].ljust(width)
+
+
+def scale_note(scale: Scale | None, columns: Columns) -> str:
+    """The line under the rows: the one log scale every trend is drawn on."""
+    if not columns.spark:
+        return ""
+    if scale is None:
+        return "‖∇‖ trends: no data yet"
+    return f"‖∇‖ trends share one log scale: {scale.label.removesuffix(' log')}"
+
+
+def header_text(columns: Columns, scale: Scale | None = None) -> str:
+    """The column titles for ``columns`` (the trend's title names the shared ``scale``)."""
     parts = ["layer".ljust(NAME_WIDTH)]
     if columns.spark:
-        parts.append("‖∇‖ trend"[: columns.spark].ljust(columns.spark))
+        parts.append(trend_title(scale, columns.spark))
     parts.append("‖∇‖".rjust(VALUE_WIDTH))
     parts.append("Δ/W".rjust(RATIO_WIDTH))
     if columns.weight:
@@ -110,7 +131,9 @@ class GradientRows:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         columns = Columns.fit(options.max_width)
-        yield Segment(header_text(columns), self.styles.header)
+        # One log scale for every layer: their magnitudes compare at a glance.
+        scale = Scale.of(*(row.values for row in self.rows), log=True)
+        yield Segment(header_text(columns, scale), self.styles.header)
         spark_options = options.update(width=max(columns.spark, 1), height=1)
         text, spark_max = self.styles.text, self.styles.spark_max
         for row in self.rows:
@@ -125,6 +148,7 @@ class GradientRows:
                     height=1,
                     min_color=self.styles.spark_min,
                     max_color=spark_max.get(row.health, spark_max["ok"]),
+                    scale=scale,
                 )
                 yield from console.render(spark, spark_options)
             yield Segment(" " + format_norm(row.current).rjust(VALUE_WIDTH), style)
@@ -137,6 +161,9 @@ class GradientRows:
             yield from self._cell(
                 format_fraction(row.saturated_fraction), FRACTION_WIDTH, row.saturated_health
             )
+
+        yield Segment.line()
+        yield Segment(scale_note(scale, columns), self.styles.header)
 
     def _cell(self, value: str, width: int, health: str) -> RenderResult:
         yield Segment(" ")
@@ -197,8 +224,8 @@ class GradientsPanel(Widget):
         self.rows = rows
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        """The header, then one line per layer."""
-        return len(self.rows) + 1 if self.rows else 1
+        """The header, one line per layer, then the trend's scale."""
+        return len(self.rows) + 2 if self.rows else 1
 
     def render(self) -> GradientRows | str:
         """The rows, styled from the stylesheet."""

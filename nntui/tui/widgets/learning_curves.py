@@ -1,22 +1,57 @@
 """The Curves tab: train/val loss and train/val accuracy (or R²) against epoch, full size.
 
-Two :class:`~nntui.tui.widgets.curves.CurvePlot` s, one per scale, each with the
-previous run's curves muted underneath. Log-y and smoothing toggle on both.
+Two :class:`~nntui.tui.widgets.curves.CurvePlot` s, one per scale. The x axis
+runs to the planned epochs while a run trains and to the epochs it completed
+once it ended (early stopping, a stop), so a short run fills the plot. The
+previous run's curves are drawn muted underneath only when they measure the
+same thing (the same loss function; the same metric for the score plot). Log-y
+toggles on both; smoothing steps through TensorBoard-like strengths
+(:data:`SMOOTHING_STEPS`), the value shown under each plot.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
 
 from nntui.tui.widgets.curves import CurvePlot
 
+if TYPE_CHECKING:
+    from nntui.training.record import RunRecord
+
 TRAIN_STYLE = "#4fc3f7"
 VAL_STYLE = "#ffb74d"
 
 History = Mapping[str, Sequence[float | None]]
+#: The smoothing strengths ``m`` steps through (EMA weights; 0 is off).
+SMOOTHING_STEPS = (0.0, 0.6, 0.9, 0.99)
+
+
+def next_smoothing(weight: float) -> float:
+    """The strength after ``weight`` in :data:`SMOOTHING_STEPS` (wrapping to 0).
+
+    Example:
+        >>> [next_smoothing(w) for w in SMOOTHING_STEPS]
+        [0.6, 0.9, 0.99, 0.0]
+    """
+    later = [step for step in SMOOTHING_STEPS if step > weight + 1e-9]
+    return later[0] if later else SMOOTHING_STEPS[0]
+
+
+def x_axis_epochs(record: RunRecord) -> int:
+    """How far the x axis runs: the planned epochs while training, the epochs done after."""
+    return record.epochs_done if record.phase.is_final else record.epochs
+
+
+def measures_alike(record: RunRecord, other: RunRecord) -> tuple[bool, bool]:
+    """``(same loss, same metric)``: which of ``other``'s curves may be overlaid on ``record``'s."""
+    if record.started is None or other.started is None:
+        return False, False
+    same_loss = record.started.loss == other.started.loss
+    return same_loss, record.metric == other.metric
 
 
 def score_key(task: str) -> str:
@@ -63,21 +98,47 @@ class LearningCurves(Vertical):
             plot.planned_epochs = planned_epochs
             plot.border_title = "Loss" if plot is loss_plot else _score_label(task)
 
-    def show_previous(self, history: History | None, task: str, previous_task: str | None) -> None:
+    def show_record(self, record: RunRecord, task: str) -> None:
+        """Draw a run's curves; the x axis follows the epochs it completed once it ended."""
+        self.show_run(record.history, task, x_axis_epochs(record))
+
+    def show_previous_record(self, previous: RunRecord | None, record: RunRecord) -> None:
+        """Overlay ``previous`` (muted) where it measures what ``record`` does; ``None``: none."""
+        if previous is None:
+            self.show_previous(None, "", None)
+            return
+        same_loss, same_metric = measures_alike(record, previous)
+        task = record.task or "classification"
+        self.show_previous(
+            previous.history, task, previous.task, same_loss=same_loss, same_metric=same_metric
+        )
+
+    def show_previous(
+        self,
+        history: History | None,
+        task: str,
+        previous_task: str | None,
+        *,
+        same_loss: bool = True,
+        same_metric: bool | None = None,
+    ) -> None:
         """Overlay the previous run (muted); ``None`` removes the overlay.
 
-        Its score curves are only overlaid when it had the same task.
+        Its loss curves are overlaid only when ``same_loss`` (the same loss
+        function); its score curves only when ``same_metric`` (by default:
+        when it had the same task).
         """
         loss_plot, score_plot = self.plots
         loss_plot.clear_previous()
         score_plot.clear_previous()
         if history is None:
             return
-        for key in ("loss", "val_loss"):
-            values = finite_values(history, key)
-            if values:
-                loss_plot.set_previous(key, values)
-        if previous_task == task:
+        if same_loss:
+            for key in ("loss", "val_loss"):
+                values = finite_values(history, key)
+                if values:
+                    loss_plot.set_previous(key, values)
+        if same_metric if same_metric is not None else previous_task == task:
             score = score_key(task)
             for key in (score, f"val_{score}"):
                 values = finite_values(history, key)
@@ -90,6 +151,7 @@ class LearningCurves(Vertical):
         log_y = not plots[0].log_y
         for plot in plots:
             plot.log_y = log_y
+        self._show_settings()
         return log_y
 
     def toggle_smooth(self) -> bool:
@@ -98,7 +160,33 @@ class LearningCurves(Vertical):
         smooth = not plots[0].smooth
         for plot in plots:
             plot.smooth = smooth
+        self._show_settings()
         return smooth
+
+    @property
+    def smoothing(self) -> float:
+        """The smoothing strength shown (0: raw curves)."""
+        plot = self.plots[0]
+        return plot.smoothing if plot.smooth else 0.0
+
+    def cycle_smoothing(self) -> float:
+        """Step the smoothing strength on both plots (0, 0.6, 0.9, 0.99); returns the new one."""
+        weight = next_smoothing(self.smoothing)
+        for plot in self.plots:
+            plot.set_smoothing(weight)
+        self._show_settings()
+        return weight
+
+    def on_mount(self) -> None:
+        self._show_settings()
+
+    def _show_settings(self) -> None:
+        """Under each plot: the scale and the smoothing strength, with their keys."""
+        plots = self.plots
+        scale = "log y" if plots[0].log_y else "linear y"
+        subtitle = f"l {scale} · m smoothing {self.smoothing:g}"
+        for plot in plots:
+            plot.border_subtitle = subtitle
 
 
 def _score_label(task: str) -> str:
