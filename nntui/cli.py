@@ -35,6 +35,7 @@ _HEADLESS_ONLY = (
 STDIN = "-"
 PREDICT_COMMAND = "predict"
 CONFIG_COMMAND = "config"
+RUNS_COMMAND = "runs"
 
 _EPILOG = """\
 the task: data.source decides (plane and bump are regression, the others
@@ -53,14 +54,32 @@ examples:
   nntui predict --model model.npz --input data.csv --output predictions.csv
                                                (see nntui predict --help)
   nntui config schema > nntui.schema.json      JSON Schema of config.yaml for editors
+  nntui runs                                   the recorded runs, newest first
+  nntui --headless --resume ID --epochs 50     continue a recorded run exactly
 """
+
+
+_USAGE = """nntui [options]              train and watch (or --headless)
+       nntui predict [options]      apply a saved model to a CSV file
+       nntui config schema          JSON Schema of config.yaml
+       nntui runs [COMMAND]         list, compare, export, remove recorded runs"""
+_DESCRIPTION = """Train a NumPy neural network and watch it learn (or run it headless for CI).
+
+commands:
+  (none)          train the config: the monitor, or --headless for CI
+  predict         apply a saved model (--save-model, or w in the monitor)
+                  to the rows of a CSV file; see nntui predict --help
+  config schema   print the JSON Schema of config.yaml, for editors
+  runs            the recorded runs (logging.runs_dir): list, show, compare,
+                  export, rm; continue one with --headless --resume ID"""
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``nntui`` command."""
     parser = argparse.ArgumentParser(
         prog="nntui",
-        description="Train a NumPy neural network and watch it learn (or run it headless for CI).",
+        usage=_USAGE,
+        description=_DESCRIPTION,
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -107,8 +126,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="one JSON line per epoch, then the result; '-' = stdout, progress to stderr "
         "(headless)",
     )
+    _add_run_store_flags(parser)
     parser.add_argument("--version", action="version", version=f"nntui {__version__}")
     return parser
+
+
+def _add_run_store_flags(parser: argparse.ArgumentParser) -> None:
+    """--resume, --no-record, --runs-dir: the run store (see nntui runs --help)."""
+    parser.add_argument(
+        "--resume",
+        metavar="ID",
+        help="continue a recorded run exactly where it stopped, for --epochs more "
+        "(default: its configured epochs) (headless)",
+    )
+    parser.add_argument(
+        "--no-record", action="store_true", help="do not record this run in the run store"
+    )
+    parser.add_argument(
+        "--runs-dir", metavar="PATH", help="the run store folder (overrides logging.runs_dir)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -130,6 +166,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return predict_main(arguments[1:])
     if arguments[:1] == [CONFIG_COMMAND]:
         return config_command(arguments[1:])
+    if arguments[:1] == [RUNS_COMMAND]:
+        from nntui.runs.cli import main as runs_main
+
+        return runs_main(arguments[1:])
     parser = build_parser()
     try:
         args = parser.parse_args(arguments)
@@ -179,6 +219,8 @@ def _exit_code(exit_request: SystemExit) -> int:
 
 def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     _check_paths(parser, args)
+    if args.resume is not None:
+        return _resume(parser, args)
     from nntui.config import ConfigError, load_config
 
     try:
@@ -192,7 +234,8 @@ def _run(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     from nntui.headless.expectations import ExpectationError, metric_names, parse_expectation
 
     try:
-        expectations = [parse_expectation(text, metric_names(config.task)) for text in args.expect]
+        known = metric_names(config.task, validation=config.data.validation_split > 0)
+        expectations = [parse_expectation(text, known) for text in args.expect]
     except ExpectationError as exc:
         parser.error(str(exc))
 
@@ -228,7 +271,7 @@ def _check_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> N
             parser.error(f"{', '.join(used)}: only with --headless")
         if args.config == STDIN:
             parser.error("--config -: reading the config from stdin needs --headless")
-    for name, flag in (*_HEADLESS_ONLY, ("config", "--config")):
+    for name, flag in (*_HEADLESS_ONLY, ("config", "--config"), ("runs_dir", "--runs-dir")):
         if getattr(args, name) == "":
             parser.error(f"{flag}: the path is empty; give a file path")
 
@@ -247,8 +290,52 @@ def _data_problem(config: Config) -> str | None:
     return None
 
 
+def _resume(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``--headless --resume ID [--epochs N]``: continue a recorded run for N more epochs."""
+    if not args.headless:
+        parser.error("--resume: only with --headless")
+    for flag, value in (("--seed", args.seed), ("--task", args.task), ("--expect", args.expect)):
+        if value:
+            parser.error(f"{flag}: a continued run keeps its own config; drop {flag} with --resume")
+    if args.epochs is not None and args.epochs < 1:
+        parser.error(
+            f"--epochs: with --resume, the epochs to add: a positive number, got {args.epochs}"
+        )
+    from nntui.config import ConfigError, load_config, with_overrides
+    from nntui.runs.resume import ResumeError, plan_resume
+    from nntui.runs.store import RunLookupError, RunStore
+
+    try:
+        runs_dir = args.runs_dir or load_config(args.config).config.logging.runs_dir
+        if runs_dir is None:
+            parser.error("--resume: logging.runs_dir is null: give --runs-dir PATH")
+        plan = plan_resume(RunStore(runs_dir), args.resume, args.epochs)
+        config = (
+            with_overrides(plan.config, {"logging.runs_dir": None})
+            if args.no_record
+            else plan.config
+        )
+    except (ConfigError, ResumeError, RunLookupError) as exc:
+        print(f"error: {str(exc).strip()}", file=sys.stderr)
+        return ExitCode.USAGE
+    from nntui.headless import run_headless
+
+    return run_headless(
+        config,
+        output=args.output,
+        quiet=args.quiet,
+        save_model=args.save_model,
+        metrics_jsonl=args.metrics_jsonl,
+        resume=plan,
+    )
+
+
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
+    if args.no_record:
+        overrides["logging.runs_dir"] = None
+    elif args.runs_dir is not None:
+        overrides["logging.runs_dir"] = args.runs_dir
     if args.epochs is not None:
         overrides["training.epochs"] = args.epochs
     if args.seed is not None:

@@ -21,7 +21,7 @@ RUN_ENV_OVERRIDES = ("LOG_LEVEL", "RANDOM_SEED")
 
 # Small enough that a run takes a fraction of a second, learnable enough to show good metrics.
 TINY_CONFIG: dict[str, Any] = {
-    "logging": {"level": "INFO", "file": "logs/app.log"},
+    "logging": {"level": "INFO", "file": "logs/app.log", "runs_dir": None},
     "data": {
         "n_samples": 200,
         "n_features": 8,
@@ -49,6 +49,7 @@ def tiny_config(overrides: Mapping[str, Any] | None = None, *, log_dir: Path) ->
     """:data:`TINY_CONFIG` with dotted-key ``overrides`` and its log file under ``log_dir``."""
     config = copy.deepcopy(TINY_CONFIG)
     config["logging"]["file"] = str(log_dir / "logs" / "app.log")
+    config["logging"]["runs_dir"] = str(log_dir / "runs")
     for dotted, value in (overrides or {}).items():
         section, key = dotted.split(".")
         config[section][key] = value

@@ -22,6 +22,7 @@ TINY: dict[str, Any] = {
     "network.hidden_activations": ["relu"],
     "training.epochs": 3,
     "training.batch_size": 16,
+    "logging.runs_dir": None,
 }
 """What makes the factory's configs tiny: 120 samples, one hidden layer of 8, 3 epochs."""
 

@@ -604,7 +604,7 @@ def build_plain(values: dict[str, Any]) -> dict[str, Any]:
     if stopping["monitor"] in foreign:
         stopping["monitor"] = "val_loss"
     return {
-        "logging": {"level": values["level"], "file": values["file"]},
+        "logging": {"level": values["level"], "file": values["file"], "runs_dir": "runs"},
         "data": {
             "source": values["source"],
             "path": values["path"] or "data.csv" if csv else values["path"],

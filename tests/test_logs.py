@@ -24,7 +24,7 @@ def _closed_logging() -> Iterator[None]:
 
 def section(level: str, file: str | Path) -> LoggingConfig:
     """The ``logging`` section of a config (``config.logging``)."""
-    return LoggingConfig(level=level, file=str(file))  # type: ignore[arg-type]
+    return LoggingConfig(level=level, file=str(file), runs_dir=None)  # type: ignore[arg-type]
 
 
 def records(path: Path) -> list[tuple[str, str, str]]:

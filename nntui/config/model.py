@@ -37,6 +37,7 @@ class LoggingConfig:
 
     level: LogLevel
     file: str
+    runs_dir: str | None
 
 
 @dataclass(frozen=True, slots=True)

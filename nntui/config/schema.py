@@ -110,6 +110,9 @@ SCHEMA: dict[str, dict[str, Entry]] = {
             LOG_LEVELS, "DEBUG, INFO, WARNING, ERROR or CRITICAL; env LOG_LEVEL wins", upper=True
         ),
         "file": Field(file_path, "rotating log file; folder made if missing", text=True),
+        "runs_dir": Field(
+            optional(file_path), "a folder per run (nntui runs); null = record nothing", text=True
+        ),
     },
     "data": {
         "source": _choice(

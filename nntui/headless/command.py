@@ -34,14 +34,19 @@ from nntui.headless.metrics_stream import STDOUT, MetricsStream
 from nntui.headless.progress import format_summary, make_progress
 from nntui.headless.stop_signals import StopSignals, exit_code_for, signal_name
 from nntui.logs import start_logging
+from nntui.runs.recorder import start_recording
 from nntui.training.control import RunControl
+from nntui.training.distributions import DistributionsHook
 from nntui.training.events import RunEvent
+from nntui.training.hooks import EpochHook
+from nntui.training.on_demand import Demand
 from nntui.training.record import RunRecord
 from nntui.training.results import flat_metrics, write_results
 from nntui.training.runner import NetworkRunner, SaveModelError
 
 if TYPE_CHECKING:
     from nntui.config import Config
+    from nntui.runs.resume import ResumePlan
 
 __all__ = ["EventFanout", "Terminal", "data_inputs", "run_headless"]
 
@@ -134,6 +139,7 @@ def run_headless(
     inputs: Sequence[InputFile] = (),
     stdout: TextIO | None = None,
     stderr: TextIO | None = None,
+    resume: ResumePlan | None = None,
 ) -> int:
     """Train one run without a UI and report it.
 
@@ -155,6 +161,10 @@ def run_headless(
             is added for a csv source.
         stdout: progress and summary stream (default ``sys.stdout``).
         stderr: error stream (default ``sys.stderr``).
+        resume: continue a recorded run (``--resume``) instead of starting afresh.
+
+    The run is recorded in ``config.logging.runs_dir`` (see :mod:`nntui.runs`)
+    unless that is ``None``.
 
     Returns:
         The process exit code (see :mod:`nntui.exit_codes`).
@@ -168,7 +178,14 @@ def run_headless(
         return ExitCode.USAGE
     logger = start_logging(config.logging, terminal.error)
     fanout = EventFanout(RunRecord(config=config))
-    runner = NetworkRunner(config, on_event=fanout, control=RunControl(), logger=logger)
+    runner = NetworkRunner(
+        config,
+        on_event=fanout,
+        control=RunControl(),
+        logger=logger,
+        hooks=_stream_hooks(metrics_jsonl, fanout),
+        resume=None if resume is None else resume.resume,
+    )
     with StopSignals(runner.control) as signals:
         code = _prepare(runner, logger, terminal)
         if code is not None:
@@ -176,11 +193,18 @@ def run_headless(
         stream = _open_stream(metrics_jsonl, out, fanout, terminal)
         if metrics_jsonl is not None and stream is None:
             return ExitCode.USAGE
+        parent = None if resume is None else resume.parent.id
+        start_recording(runner, config.logging.runs_dir, resumed_from=parent, warn=terminal.error)
         code = _train(runner, fanout, terminal, quiet=quiet, logger=logger)
         if code is not None:
             return code
         failures = _write_outputs(runner, fanout.record, stream, output, save_model, terminal)
     return _finish(fanout, signals.received, failures, expectations, logger, terminal)
+
+
+def _stream_hooks(metrics_jsonl: PathArg | None, fanout: EventFanout) -> list[EpochHook]:
+    """With ``--metrics-jsonl``, the per-layer distributions of every epoch join the stream."""
+    return [] if metrics_jsonl is None else [DistributionsHook(Demand(enabled=True), fanout)]
 
 
 def _targets(
@@ -238,6 +262,7 @@ def _open_stream(
         return None
     try:
         stream = MetricsStream.open(target, stdout, fanout.record)
+        stream.with_distributions = True  # measured by the hook of _stream_hooks
     except OSError as exc:
         terminal.error(f"error: --metrics-jsonl {os.fspath(target)}: {exc.strerror or exc}")
         return None

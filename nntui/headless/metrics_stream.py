@@ -7,7 +7,17 @@ One JSON object per line, written and flushed as each epoch ends::
      "grad_norms": [...], "diagnostics": [{"layer": "dense_1", ...}, ...],
      "elapsed_s": 0.12, "samples_per_s": 20000.0}
 
-(``r2``/``val_r2`` instead of accuracy for regression), and as the last line
+(``r2``/``val_r2`` instead of accuracy for regression). The headless command's
+stream also measures each layer's distributions after every epoch and puts
+them in the epoch's line, one compact entry per layer — the values at the
+percentiles 0/7/16/31/50/69/84/93/100 (TensorBoard's bands) of its weights,
+biases, activations on the fixed probe batch and weight gradients of the
+epoch's last batch, 6 significant digits::
+
+    "distributions": [{"layer": "dense_1", "weights": [-0.61, -0.33, ..., 0.64],
+                       "biases": [...], "activations": [...], "gradients": [...]}, ...]
+
+And as the last line
 the results document: ``{"event": "result", "status": "completed", ...}``.
 Every line is strict JSON: NaN and infinities are written as ``null``.
 
@@ -23,17 +33,19 @@ names are written as JSON ``\\u`` escapes, so every line stays valid JSON.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 from pathlib import Path
 from typing import Any, TextIO
 
+from nntui.training.epoch_lines import epoch_line, json_line
 from nntui.training.events import EpochEnded, RunEvent
+from nntui.training.measurements import DistributionsMeasured
 from nntui.training.record import RunRecord
-from nntui.training.results import json_safe
 
 STDOUT = "-"
+
+__all__ = ["STDOUT", "MetricsStream", "epoch_record", "json_line"]
 
 
 def epoch_record(record: RunRecord) -> dict[str, Any]:
@@ -45,33 +57,7 @@ def epoch_record(record: RunRecord) -> dict[str, Any]:
     event = record.last_epoch
     if event is None:
         raise ValueError("the run has no epoch yet")
-    line: dict[str, Any] = {
-        "event": "epoch",
-        "epoch": event.epoch,
-        "epochs": event.epochs,
-        "loss": event.loss,
-        "val_loss": event.val_loss,
-        event.metric: event.score,
-        f"val_{event.metric}": event.val_score,
-        "learning_rate": event.learning_rate,
-        "grad_norms": list(event.grad_norms),
-        "diagnostics": [layer.as_dict() for layer in event.layers],
-        "elapsed_s": event.elapsed_s,
-        "samples_per_s": event.samples_per_s,
-    }
-    if not record.has_validation:  # data.validation_split 0: no val_* keys
-        del line["val_loss"], line[f"val_{event.metric}"]
-    return line
-
-
-def json_line(record: dict[str, Any], *, ascii_only: bool = False) -> str:
-    """``record`` as one line of strict JSON (NaN/inf → null), with the newline.
-
-    Args:
-        record: the JSON object.
-        ascii_only: escape non-ASCII characters (for a stream that is not UTF-8).
-    """
-    return json.dumps(json_safe(record), allow_nan=False, ensure_ascii=ascii_only) + "\n"
+    return epoch_line(event, has_validation=record.has_validation)
 
 
 class MetricsStream:
@@ -97,6 +83,9 @@ class MetricsStream:
         self.record = record
         self._owned = owned
         self.name = name
+        #: Each epoch's line carries the distributions a hook measures after it.
+        self.with_distributions = False
+        self._waiting: dict[str, Any] | None = None
         self.error: OSError | None = None
         self.lines_written = 0
         encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
@@ -134,12 +123,35 @@ class MetricsStream:
         return cls(handle, record, owned=True, name=os.fspath(target))
 
     def __call__(self, event: RunEvent) -> None:
-        """Write the line of an ``EpochEnded``; ignore other events."""
+        """Write the line of an ``EpochEnded`` (with its ``DistributionsMeasured``, if expected).
+
+        With :attr:`with_distributions` an epoch's line waits for the
+        distributions of the same epoch (measured by a hook right after it, in
+        the same thread) and carries them as ``"distributions"``; any other
+        event writes a waiting line as it is.
+        """
+        if isinstance(event, DistributionsMeasured):
+            waiting = self._waiting
+            if waiting is not None and waiting["epoch"] == event.epoch and not event.final:
+                waiting["distributions"] = [layer.as_dict() for layer in event.layers]
+            self._write_waiting()
+            return
+        self._write_waiting()
         if isinstance(event, EpochEnded):
-            self._write(epoch_record(self.record))
+            line = epoch_record(self.record)
+            if self.with_distributions:
+                self._waiting = line
+            else:
+                self._write(line)
+
+    def _write_waiting(self) -> None:
+        if self._waiting is not None:
+            line, self._waiting = self._waiting, None
+            self._write(line)
 
     def write_result(self) -> None:
         """Write the final line: ``{"event": "result", **results}`` (when the run has results)."""
+        self._write_waiting()
         if self.record.results is not None:
             self._write({"event": "result", **self.record.results})
 

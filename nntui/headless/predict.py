@@ -291,7 +291,11 @@ def predict_table(
             mean = np.asarray(normalization["mean"], dtype=np.float64)
             std = np.asarray(normalization["std"], dtype=np.float64)
             x = (x - mean) / std  # as nntui.nn.preprocessing.Standardizer.transform does
-        outputs = network.predict(x) if len(x) else np.empty((0, network.layer_sizes[-1]))
+        outputs = (
+            (network.predict_proba(x) if network.is_classification else network.predict(x))
+            if len(x)
+            else np.empty((0, network.layer_sizes[-1]))
+        )
     bad = np.flatnonzero(~np.isfinite(outputs).all(axis=1))
     if len(bad):
         raise PredictError(

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import math
 import os
+import shutil
 from collections.abc import Iterator
 from typing import Any, Protocol, TextIO
 
 from nntui.training.events import EpochEnded, RunEvent, RunFailed, RunFinished, RunStarted
 from nntui.training.formatting import format_eta, format_metric
+from nntui.training.measurements import ClassQuality
 from nntui.training.record import RunRecord
 
 
@@ -49,8 +51,37 @@ def make_progress(stream: TextIO, *, quiet: bool = False, tty: bool | None = Non
 
 
 def _is_interactive(stream: TextIO) -> bool:
+    # CI=true (GitHub Actions, GitLab, …) means plain lines even on a TTY.
+    if os.environ.get("CI", "").strip().lower() in ("1", "true", "yes"):
+        return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty()) and os.environ.get("TERM") != "dumb"
+
+
+def wrap_phrases(phrases: list[str], width: int, separator: str = " · ") -> str:
+    """Join ``phrases`` with ``separator``, breaking lines between phrases to fit ``width``.
+
+    Continuation lines are indented by two spaces; a phrase is never split.
+    """
+    lines: list[str] = []
+    line = ""
+    for phrase in phrases:
+        candidate = f"{line}{separator}{phrase}" if line else phrase
+        if line and len(candidate) > width:
+            lines.append(line + separator.rstrip())
+            line = f"  {phrase}"
+        else:
+            line = candidate
+    lines.append(line)
+    return "\n".join(lines)
+
+
+def _terminal_width(stream: TextIO) -> int | None:
+    """The terminal's width when ``stream`` is one (lines there must not wrap), else ``None``."""
+    isatty = getattr(stream, "isatty", None)
+    if not (isatty and isatty()):
+        return None
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def report_every(epochs: int) -> int:
@@ -82,7 +113,7 @@ def format_epoch_line(event: EpochEnded) -> str:
     return f"epoch {event.epoch:>{width}}/{event.epochs}  {format_metrics(event)}"
 
 
-def format_header(event: RunStarted) -> str:
+def format_header(event: RunStarted, width: int | None = None) -> str:
     """The line shown before training: task, architecture, parameters, loss, optimizer,
     data and seed, e.g. ``classification: 4 → 16 → 3 · 131 params · loss cross_entropy ·
     adam(lr=0.01, β1=0.9, β2=0.999) · 100 epochs · iris 120 train / 30 test · seed 42``.
@@ -106,7 +137,7 @@ def format_header(event: RunStarted) -> str:
         f"{source}{data.n_train} train / {validation} / {data.n_test} test",
         f"seed {event.seed}",
     ]
-    return " · ".join(parts)
+    return " · ".join(parts) if width is None else wrap_phrases(parts, width)
 
 
 def format_warnings(event: RunStarted) -> list[str]:
@@ -156,6 +187,57 @@ def format_summary(record: RunRecord, results_path: str | os.PathLike[str] | Non
     return summary
 
 
+MAX_MATRIX_CLASSES = 12
+"""Above this many classes the summary gives the scores, not the whole matrix."""
+
+
+def format_confusion(quality: ClassQuality) -> str:
+    """The confusion matrix as text: rows are true classes, columns predicted ones.
+
+    Each row ends with the class's recall, a last line holds each column's
+    precision and the macro F1; "–" where a score is undefined::
+
+        confusion matrix (test rows; row = true class, column = predicted):
+                   setosa versicolor virginica  recall
+        setosa         10          0         0   1.000
+        ...
+        precision   1.000      0.900     0.900  macro F1 0.933
+
+    Past :data:`MAX_MATRIX_CLASSES` classes only the lowest-F1 classes are named.
+    """
+    names = [name[:10] for name in quality.classes]
+    title = f"confusion matrix ({quality.split} rows; row = true class, column = predicted):"
+    macro = f"macro F1 {_score(quality.macro_f1)}"
+    if len(names) > MAX_MATRIX_CLASSES:
+        worst = sorted(quality.scores, key=lambda score: -1.0 if score.f1 is None else score.f1)
+        listed = ", ".join(f"{score.name} {_score(score.f1)}" for score in worst[:5])
+        return f"{len(names)} classes · {macro} · lowest F1: {listed}"
+    width = max(7, *(len(name) for name in names))
+    label = max(9, *(len(name) for name in names))
+    lines = [title, " " * label + "".join(f" {name:>{width}}" for name in names) + "  recall"]
+    for name, row, score in zip(names, quality.matrix, quality.scores, strict=True):
+        counts = "".join(f" {count:>{width}}" for count in row)
+        lines.append(f"{name:<{label}}{counts}  {_score(score.recall):>6}")
+    precision = "".join(f" {_score(score.precision):>{width}}" for score in quality.scores)
+    lines.append(f"{'precision':<{label}}{precision}  {macro}")
+    return "\n".join(lines)
+
+
+def finished_confusion(event: RunFinished) -> str | None:
+    """The test confusion matrix of a finished classification run, as text (else ``None``).
+
+    The progress views print it after the last epoch, before the summary
+    (``--quiet`` leaves it out).
+    """
+    block = event.results.get("classification")
+    quality = ClassQuality.from_dict(block) if isinstance(block, dict) else None
+    return None if quality is None else format_confusion(quality)
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:.3f}"
+
+
 def _eta_s(event: EpochEnded) -> float | None:
     """Seconds left at the pace so far (the clock stops while paused)."""
     if event.epoch <= 0 or event.elapsed_s <= 0:
@@ -194,11 +276,15 @@ class PlainProgress:
     def __call__(self, event: RunEvent) -> None:
         """Print the header or an epoch line when one is due."""
         if isinstance(event, RunStarted):
-            self._print(format_header(event))
+            self._print(format_header(event, width=_terminal_width(self._stream)))
             for line in format_warnings(event):
                 self._print(line)
         elif isinstance(event, EpochEnded) and should_report(event.epoch, event.epochs):
             self._print(format_epoch_line(event))
+        elif isinstance(event, RunFinished):
+            matrix = finished_confusion(event)
+            if matrix is not None:
+                self._print(matrix)
 
     def close(self) -> None:
         """Nothing to release."""
@@ -221,7 +307,8 @@ class RichProgress:
     def __call__(self, event: RunEvent) -> None:
         """Start the bar on ``RunStarted``, advance it per epoch, stop it at the end."""
         if isinstance(event, RunStarted):
-            self._console.print(format_header(event), markup=False)
+            header = format_header(event, width=self._console.width)
+            self._console.print(header, markup=False, soft_wrap=True)
             for line in format_warnings(event):
                 self._console.print(line, markup=False, style="yellow")
             self._start(event.epochs)
@@ -236,6 +323,9 @@ class RichProgress:
             )
         elif isinstance(event, (RunFinished, RunFailed)):
             self.close()
+            matrix = finished_confusion(event) if isinstance(event, RunFinished) else None
+            if matrix is not None:
+                self._console.print(matrix, markup=False, soft_wrap=True)
 
     def close(self) -> None:
         """Stop the live display, leaving the last frame on screen."""

@@ -93,10 +93,14 @@ def started_event(
 
 
 class TrainingClock:
-    """Training time that leaves out the time spent paused (and stops when training does)."""
+    """Training time that leaves out the time spent paused (and stops when training does).
 
-    def __init__(self) -> None:
-        self._start = time.perf_counter()
+    Args:
+        already: seconds trained before (a continued run goes on from its first part's).
+    """
+
+    def __init__(self, already: float = 0.0) -> None:
+        self._start = time.perf_counter() - already
         self._paused = 0.0
         self._stopped: float | None = None
 
