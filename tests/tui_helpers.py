@@ -22,7 +22,12 @@ from textual.content import Content
 from textual.pilot import Pilot
 from textual.widgets import Footer, Static
 
-from nntui.training.boundary import BoundaryComputed, square_pixel_extent
+from nntui.training.boundary import (
+    MAX_STRETCH,
+    BoundaryComputed,
+    plane_extent,
+    square_pixel_extent,
+)
 from nntui.training.events import RunEvent, RunStarted
 from nntui.tui.app import NNTuiApp
 from nntui.tui.messages import BoundaryReady, RunEventsPosted
@@ -121,15 +126,29 @@ def made_up_grid(rows: int, cols: int, *, epoch: int, classes: int = 3) -> Bound
 
     Elementwise maths only, rounded, so it is the same on every machine.
     """
-    extent = square_pixel_extent((-1.0, 1.0, -1.0, 1.0), rows, cols)
+    points = np.array([[0.5 * np.cos(t), 0.5 * np.sin(t)] for t in np.linspace(0, 6, 12)])
+    labels = np.arange(12, dtype=np.float64) % classes
+    predicted = labels.copy()
+    predicted[4] = (labels[4] + 1) % classes  # one test point the network gets wrong
+    train = np.array([[0.85 * np.cos(t), 0.85 * np.sin(t)] for t in np.linspace(0, 6, 18)])
+    train_labels = np.arange(18, dtype=np.float64) % classes
+    # The plane frames the points, as the training thread's producer does.
+    framed = plane_extent(None, np.round(points, 3), np.round(train, 3))
+    assert framed is not None
+    shown = square_pixel_extent(framed, rows, cols, max_stretch=MAX_STRETCH)
+    x_min, x_max, y_min, y_max = (round(v, 6) for v in shown)
+    extent = (x_min, x_max, y_min, y_max)
     xs = np.linspace(extent[0], extent[1], cols)
     ys = np.linspace(extent[3], extent[2], rows)
     x, y = np.meshgrid(xs, ys)
     angle = np.arctan2(y, x) - 3.0 * np.hypot(x, y)
     scores = np.stack([np.cos(angle - 2 * np.pi * k / classes) for k in range(classes)], axis=-1)
     probabilities = np.exp(3 * scores) / np.exp(3 * scores).sum(axis=-1, keepdims=True)
-    points = np.array([[0.5 * np.cos(t), 0.5 * np.sin(t)] for t in np.linspace(0, 6, 12)])
     return BoundaryComputed(
+        predicted=predicted,
+        train_points=np.round(train, 3),
+        train_labels=train_labels,
+        train_predicted=train_labels,
         epoch=epoch,
         rows=rows,
         cols=cols,
@@ -137,7 +156,7 @@ def made_up_grid(rows: int, cols: int, *, epoch: int, classes: int = 3) -> Bound
         kind="classification",
         values=np.round(probabilities, 3),
         points=np.round(points, 3),
-        labels=np.arange(12, dtype=np.float64) % classes,
+        labels=labels,
         final=True,
     )
 
@@ -151,3 +170,19 @@ async def show_grid(pilot: Pilot[Any], run_id: int, epoch: int) -> BoundaryCompu
     app.post_message(BoundaryReady(run_id, grid))
     await pilot.pause()
     return grid
+
+
+async def curves_shown(pilot: Pilot[Any]) -> None:
+    """Wait until the Curves tab is on screen with its plots drawn (after pressing ``2``)."""
+    app = pilot.app
+    assert isinstance(app, NNTuiApp)
+    from nntui.tui.widgets.learning_curves import LearningCurves
+
+    def shown() -> bool:
+        found = app.query(LearningCurves)
+        return (
+            app.monitor.active_tab == "curves-tab" and bool(found) and found.first().region.area > 0
+        )
+
+    await wait_for(pilot, shown, "the Curves tab")
+    await pilot.pause()

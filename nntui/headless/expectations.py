@@ -78,6 +78,7 @@ def metric_names(task: Task, *, validation: bool = True) -> tuple[str, ...]:
         *validated,
         "test_loss",
         f"test_{score}",
+        *(("test_macro_f1",) if task == "classification" else ()),
         "learning_rate",
         "wall_time_s",
         "samples_per_s",

@@ -7,8 +7,9 @@ add one :class:`Action` here and an ``action_…`` method where it is bound.
 
 Order matters twice: the table's order is the help screen's (and the
 README's), and the footer shows the app's keys group by group in
-:data:`FOOTER_GROUPS` order (the current tab's own keys first: they are the ones
-a person looks for there), then in table order within a group.
+:data:`FOOTER_GROUPS` order, then in table order within a group. Keys of one
+tab (``l``, ``m``, ``x``) are not in the footer but in that tab's hint line: a
+footer that changed with the tab would be rebuilt on every tab switch.
 """
 
 from __future__ import annotations
@@ -23,7 +24,14 @@ from textual.binding import Binding
 Group = Literal["run", "file", "view", "app"]
 """What an action is about: the run, files, what is on screen, the app itself."""
 
-Where = Literal["everywhere", "while paused", "Curves tab", "Runs tab", "in the editor"]
+Where = Literal[
+    "everywhere",
+    "while paused",
+    "Monitor and Curves tabs",
+    "Curves tab",
+    "Runs tab",
+    "in the editor",
+]
 """Where a key does something (the README's ``where`` column)."""
 
 Scope = Literal["app", "editor", "textual"]
@@ -35,10 +43,15 @@ RUNS_TAB = "runs-tab"
 CONFIG_TAB = "config-tab"
 #: Tabs in the order of their number keys (1–4).
 TAB_ORDER = (MONITOR_TAB, CURVES_TAB, RUNS_TAB, CONFIG_TAB)
-#: The tab an action is limited to, by its ``where``.
-TAB_OF: dict[str, str] = {"Curves tab": CURVES_TAB, "Runs tab": RUNS_TAB}
+#: The tabs an action is limited to, by its ``where``.
+TAB_OF: dict[str, tuple[str, ...]] = {
+    "Monitor and Curves tabs": (MONITOR_TAB, CURVES_TAB),
+    "Curves tab": (CURVES_TAB,),
+    "Runs tab": (RUNS_TAB,),
+}
 #: Footer order of the groups.
-FOOTER_GROUPS: tuple[Group, ...] = ("view", "run", "app", "file")
+#: Help and Quit come right after the tab's own keys, so they fit at 80 columns.
+FOOTER_GROUPS: tuple[Group, ...] = ("view", "app", "run", "file")
 #: Key names as a person reads them → Textual's key names.
 TEXTUAL_KEY = {"?": "question_mark", "esc": "escape"}
 
@@ -82,8 +95,8 @@ class Action:
         return all(len(key) == 1 or key == "space" for key in self.keys)
 
     @property
-    def tab(self) -> str | None:
-        """The tab the action is limited to, or ``None``."""
+    def tabs(self) -> tuple[str, ...] | None:
+        """The tabs the action is limited to, or ``None``."""
         return TAB_OF.get(self.where)
 
     def binding(self) -> Binding:
@@ -125,10 +138,10 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         ("n",),
         "step",
-        "while paused: train exactly one more epoch (every panel updates)",
+        "while paused: train one more epoch per press (quick presses queue)",
         label="Step",
         title="Step",
-        summary="While paused: train exactly one epoch",
+        summary="While paused: train one more epoch",
         where="while paused",
     ),
     Action(
@@ -158,7 +171,7 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         ("ctrl+r",),
         "apply",
-        "in the editor: apply & retrain",
+        "in the editor: check the text, apply & retrain",
         label="Apply & retrain",
         where="in the editor",
         scope="editor",
@@ -174,50 +187,53 @@ ACTIONS: tuple[Action, ...] = (
     Action(
         ("ctrl+s",),
         "save_config",
-        "save the edited config to its file",
+        "save the editor's text (comments kept) to its file",
         label="Save config",
         title="Save config",
-        summary="Save the edited config to its file",
+        summary="Save the editor's text to the config file, atomically",
         group="file",
     ),
     Action(
         ("w",),
         "save_model",
-        "save the model to ./nntui-run-N-model.npz (for nntui predict)",
+        "save the model to a new ./nntui-run-N-model.npz (for nntui predict)",
         label="Save model",
         title="Save model",
-        summary="Save the current network to ./nntui-run-N-model.npz",
+        summary="Save the current network to a new ./nntui-run-N-model.npz",
         group="file",
     ),
     Action(
         ("l",),
         "toggle_log_y",
-        "in Curves: log-scale y / smoothing (EMA) on or off",
-        label="Log y",
-        title="Curves: log y",
-        summary="Logarithmic ⇄ linear y axis",
+        "log ⇄ linear scale: the loss sparklines (Monitor), the y axis (Curves)",
+        label="Log/linear",
+        title="Log ⇄ linear scale",
+        summary="Losses' sparklines (Monitor) or the plots' y axis (Curves)",
         group="view",
-        where="Curves tab",
+        where="Monitor and Curves tabs",
+        footer=False,
     ),
     Action(
         ("m",),
-        "toggle_smooth",
-        "in Curves: log-scale y / smoothing (EMA) on or off",
-        label="Smooth",
-        title="Curves: smoothing",
-        summary="EMA smoothing on or off",
+        "cycle_smoothing",
+        "in Curves: smoothing strength 0 → 0.6 → 0.9 → 0.99 (EMA; raw curve faint)",
+        label="Smoothing",
+        title="Curves: smoothing strength",
+        summary="EMA smoothing 0 → 0.6 → 0.9 → 0.99",
         group="view",
         where="Curves tab",
+        footer=False,
     ),
     Action(
         ("x",),
         "export_run",
-        "in Runs: export the selected run to ./nntui-run-N.csv and .json",
+        "in Runs: export the selected run to new ./nntui-run-N.csv and .json files",
         label="Export",
         title="Export run history",
-        summary="The selected run (Runs tab) or the latest, to ./nntui-run-N.csv and .json",
+        summary="The selected run (Runs tab) or the latest, to new ./nntui-run-N.csv and .json",
         group="view",
         where="Runs tab",
+        footer=False,
     ),
     Action(
         ("d",),
@@ -249,8 +265,20 @@ ACTIONS: tuple[Action, ...] = (
         group="app",
         scope="textual",
     ),
-    Action(("q",), "quit_app", "quit (stops the run first)", label="Quit", group="app"),
-    Action(("ctrl+q",), "quit", "quit (stops the run first)", group="app", scope="textual"),
+    Action(
+        ("q",),
+        "quit_app",
+        "quit (stops the run; asks first about unsaved config edits)",
+        label="Quit",
+        group="app",
+    ),
+    Action(
+        ("ctrl+q",),
+        "quit",
+        "quit (stops the run; asks first about unsaved config edits)",
+        group="app",
+        scope="textual",
+    ),
 )
 
 
@@ -273,7 +301,7 @@ def help_rows(table: Iterable[Action] = ACTIONS) -> list[tuple[str, str]]:
     Keys are joined by `` / `` (number keys by a space: ``1 2 3 4``).
 
     Example:
-        >>> ("l / m", "in Curves: log-scale y / smoothing (EMA) on or off") in help_rows()
+        >>> ("p / space", "pause or resume training") in help_rows()
         True
     """
     rows = []
@@ -293,7 +321,7 @@ def palette_entries(table: Iterable[Action] = ACTIONS) -> Iterator[tuple[Action,
 
 #: Actions hidden (and off) while the editor has the keyboard: their keys type text there.
 LETTER_ACTIONS = frozenset(action.name for action in actions("app") if action.letter)
-#: Actions that work in one tab only (and show in the footer only there).
-TAB_ACTIONS: dict[str, str] = {
-    action.name: tab for action in actions("app") if (tab := action.tab) is not None
+#: Actions that work in some tabs only (and show in the footer only there).
+TAB_ACTIONS: dict[str, tuple[str, ...]] = {
+    action.name: tabs for action in actions("app") if (tabs := action.tabs) is not None
 }

@@ -11,23 +11,31 @@ which draws from that record. The app never trains on its own.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from nntui.config import ConfigError, dump_config, with_overrides
+from nntui.config import DATA_SOURCES, ConfigError, dump_config, source_tasks, with_overrides
 from nntui.logs import setup_logging
 from nntui.tui import actions
 from nntui.tui.actions import MONITOR_TAB, palette_entries
 from nntui.tui.controller import RunController
-from nntui.tui.messages import BoundaryReady, ModelSaved, RunEventsPosted
+from nntui.tui.messages import (
+    BoundaryReady,
+    ModelSaved,
+    QuitRequested,
+    RetrainRequested,
+    RunEventsPosted,
+)
+from nntui.tui.screens.confirm_quit import ConfirmQuitScreen, QuitChoice
 from nntui.tui.screens.monitor import MonitorScreen
-from nntui.tui.widgets.config_editor import ConfigEditor, problem_line
+from nntui.tui.widgets.config_editor import problem_line
 from nntui.tui.widgets.diagnostics_help import DiagnosticsHelpScreen
 from nntui.tui.widgets.help import HelpScreen
 
@@ -40,6 +48,10 @@ if TYPE_CHECKING:
 QUIT_WAIT_S = 1.0
 #: Pause between the first frame and the first run (the screen finishes building).
 SETTLE_S = 0.2
+#: The interpreter's thread switch interval while the app runs (Python's default: 5 ms).
+#: A key's handler waits at most this long for the training thread to yield the
+#: interpreter lock, at each of the few hand-overs a key takes.
+SWITCH_INTERVAL_S = 0.001
 
 
 class NNTuiApp(App[int]):
@@ -49,6 +61,10 @@ class NNTuiApp(App[int]):
         config: the validated config (its task included).
         config_path: the file the config came from; Save writes there. ``None``
             (the packaged default) saves to ``./config.yaml``.
+        config_text: the text the editor shows: the config file as written
+            (default: ``dump_config(config)``).
+        overrides: command-line / environment overrides, listed above the editor
+            and applied to every run (they are already in ``config``).
         autostart: start training as soon as the screen is up.
         deterministic: hide everything time-dependent (elapsed, samples/s,
             ETA, the blinking cursor) so screenshots are reproducible.
@@ -67,6 +83,8 @@ class NNTuiApp(App[int]):
         config: Config,
         *,
         config_path: Path | None = None,
+        config_text: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
         autostart: bool = True,
         deterministic: bool = False,
         logger: logging.Logger | None = None,
@@ -76,9 +94,11 @@ class NNTuiApp(App[int]):
         self.save_path = (config_path or Path("config.yaml")).resolve()
         self.autostart = autostart
         self.controller = RunController(self, logger=logger)
+        self._switch_interval = sys.getswitchinterval()
         self.monitor = MonitorScreen(
             self.controller,
-            config_text=dump_config(config),
+            config_text=dump_config(config) if config_text is None else config_text,
+            overrides=overrides,
             save_path=self.save_path,
             task=config.task,
             deterministic=deterministic,
@@ -90,6 +110,7 @@ class NNTuiApp(App[int]):
 
     def on_mount(self) -> None:
         self.sub_title = self.config.task
+        sys.setswitchinterval(SWITCH_INTERVAL_S)
         if self.autostart:
             # The first frame appears at once; Textual finishes building the screen
             # (the footer's keys, layout) over the next few frames. Training starts
@@ -109,6 +130,7 @@ class NNTuiApp(App[int]):
         await self.controller.stop()
         run_id = self.controller.begin(self.config)
         self.monitor.new_run()
+        self.refresh_bindings()  # Pause, Stop and Save model are live again
         # Launch once the reset screen is drawn, so that frame does not compete
         # with the first batches for the interpreter.
         self.call_after_refresh(self.controller.launch, run_id)
@@ -152,36 +174,50 @@ class NNTuiApp(App[int]):
         # Whatever way the app ends, the training thread must not outlive it.
         self.controller.closing = True
         self.controller.release()
+        sys.setswitchinterval(self._switch_interval)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key or click holds training still until its frame is drawn (see ``hold_for_key``)."""
+        if isinstance(event, events.Key | events.MouseDown):
+            release = self.controller.hold_for_key()
+            if release is not None:
+                self.call_after_refresh(release)
+        await super().on_event(event)
 
     # -- actions (keys: nntui.tui.actions) -------------------------------------------
 
-    async def action_retrain(self) -> None:
-        """Retrain with the editor's config; a config with problems starts nothing."""
-        config = self.monitor.editor_config("Not retrained")
-        if config is not None:
-            await self.retrain_with(config)
+    def action_retrain(self) -> None:
+        """Retrain with the editor's config (checked off the UI thread); problems start nothing."""
+        self.monitor.check_editor("apply")
 
-    async def on_config_editor_apply_requested(self, message: ConfigEditor.ApplyRequested) -> None:
+    async def on_retrain_requested(self, message: RetrainRequested) -> None:
         await self.retrain_with(message.config)
+
+    async def on_quit_requested(self, message: QuitRequested) -> None:
+        await self.quit_now()
 
     def action_toggle_pause(self) -> None:
         """Pause a running run, or resume a paused one."""
         if not self.controller.toggle_pause():
             self.notify("No run in progress: press r to train again.")
         self.monitor.redraw_now()
+        self.refresh_bindings()  # Step is live only while paused
 
     def action_stop(self) -> None:
         """Stop the run after its current batch; what it learned stays on screen."""
         if not self.controller.request_stop():
             self.notify("No run in progress.")
         self.monitor.redraw_now()
+        self.refresh_bindings()
 
     def action_step(self) -> None:
-        """While paused: train exactly one more epoch, then pause again."""
+        """While paused: train one more epoch per press (presses queue), then pause again."""
         if not self.controller.can_pause:
             self.notify("No run in progress: press r to train again.")
         elif not self.controller.step():
             self.notify("Step trains one epoch of a paused run: press p to pause first.")
+        elif self.controller.steps_queued:
+            self.notify(f"{self.controller.steps_queued + 1} epochs to step", timeout=1.5)
 
     async def action_switch_task(self) -> None:
         """Switch classification ⇄ regression and start a new run of the current config."""
@@ -189,15 +225,26 @@ class NNTuiApp(App[int]):
         try:
             config = with_overrides(self.config, {"task": other})
         except ConfigError as error:
-            why = problem_line(error.problems[0]) if error.problems else str(error)
-            self.notify(f"Cannot switch to {other}: {why}", severity="error")
+            self.notify(self._task_refusal(other, error), severity="error")
             return
         self.config = config
         self.sub_title = other
         await self.start_run()
 
+    def _task_refusal(self, other: str, error: ConfigError) -> str:
+        """Why ``t`` cannot switch to ``other``, in the app's terms (not the CLI's flags)."""
+        source = self.config.data.source
+        if other in source_tasks(source):
+            why = problem_line(error.problems[0]) if error.problems else str(error)
+            return f"Cannot switch to {other}: {why}"
+        serving = ", ".join(name for name in DATA_SOURCES if other in source_tasks(name))
+        return (
+            f"The {source} data is {self.config.task} data only, so it cannot train {other}. "
+            f"For {other}, press e and set data.source to one of: {serving}."
+        )
+
     def action_save_model(self) -> None:
-        """Save the current run's network (to ``./nntui-run-N-model.npz``) for ``nntui predict``."""
+        """Save the current run's network for ``nntui predict`` (to a new file, never over one)."""
         refused = self.controller.save_model()
         if refused is not None:
             self.notify(refused, severity="error")
@@ -207,12 +254,12 @@ class NNTuiApp(App[int]):
         self.monitor.export_selected_run()
 
     async def action_toggle_log_y(self) -> None:
-        """Curves: logarithmic ⇄ linear y axis."""
-        (await self.monitor.curves()).toggle_log_y()
+        """Monitor and Curves: logarithmic ⇄ linear scale of the losses."""
+        await self.monitor.toggle_log_y()
 
-    async def action_toggle_smooth(self) -> None:
-        """Curves: EMA smoothing on or off (the raw curve stays, faint)."""
-        (await self.monitor.curves()).toggle_smooth()
+    async def action_cycle_smoothing(self) -> None:
+        """Curves: the next smoothing strength (0, 0.6, 0.9, 0.99); the raw curve stays, faint."""
+        await self.monitor.cycle_smoothing()
 
     def action_show_tab(self, tab: str) -> None:
         """Show a tab (1 Monitor, 2 Curves, 3 Runs, 4 Config)."""
@@ -222,12 +269,9 @@ class NNTuiApp(App[int]):
         """Open the Config tab with the keyboard in the editor."""
         self.monitor.show_editor()
 
-    def on_config_editor_save_requested(self, message: ConfigEditor.SaveRequested) -> None:
-        self.action_save_config()
-
     def action_save_config(self) -> None:
-        """Save the editor's config to its file, atomically; a config with problems is not saved."""
-        self.monitor.save_config()
+        """Save the editor's text to its file, atomically; a config with problems is not saved."""
+        self.monitor.check_editor("save")
 
     def action_help(self) -> None:
         """Show the keys and how to edit and retrain."""
@@ -245,20 +289,50 @@ class NNTuiApp(App[int]):
             self.push_screen(name)
 
     async def action_quit(self) -> None:
-        """Stop the run (within one batch), then leave (``ctrl+q``, the palette)."""
+        """Stop the run (within one batch), then leave; unsaved config edits ask first."""
+        if self.monitor.has_unsaved_edits:
+            if not isinstance(self.screen, ConfirmQuitScreen):
+                path = str(self.save_path)
+                self.push_screen(ConfirmQuitScreen(path), self._quit_choice)
+            return
+        await self.quit_now()
+
+    async def quit_now(self) -> None:
+        """Stop the run (within one batch), then leave, whatever the editor holds."""
         await self.controller.stop(timeout=QUIT_WAIT_S)
         self.exit(0)
+
+    async def _quit_choice(self, choice: QuitChoice | None) -> None:
+        if choice == "quit":
+            await self.quit_now()
+        elif choice == "save":
+            self.monitor.check_editor("save", then_quit=True)
 
     async def action_quit_app(self) -> None:
         """``q``: quit, as a separate action so the footer can hide it while typing."""
         await self.action_quit()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide letter keys while the editor has them, and tab keys outside their tab."""
+        """Hide letter keys while typing and tab keys outside their tab; dim keys with no effect."""
         if action in actions.LETTER_ACTIONS and self._editor_has_focus():
             return False
-        tab = actions.TAB_ACTIONS.get(action)
-        return True if tab is None else self.monitor.active_tab == tab
+        tabs = actions.TAB_ACTIONS.get(action)
+        if tabs is not None and self.monitor.active_tab not in tabs:
+            return False
+        return None if self._does_nothing_now(action) else True
+
+    def _does_nothing_now(self, action: str) -> bool:
+        """Keys that have no effect in the current state (the footer dims them)."""
+        controller = self.controller
+        if action in ("toggle_pause", "stop"):
+            return not controller.can_pause
+        if action == "step":
+            return not controller.is_paused
+        if action == "save_model":
+            return controller.runner is None or controller.runner.network is None
+        if action == "export_run":
+            return controller.runs.latest is None
+        return False
 
     def _editor_has_focus(self) -> bool:
         focused = self.focused
@@ -302,6 +376,12 @@ def run_app(loaded: LoadedConfig, task: str | None = None) -> int:
     except (OSError, ValueError) as error:
         print(f"error: logging.file: {error}", file=sys.stderr)
         return 2
-    app = NNTuiApp(config, config_path=loaded.path, logger=logger)
+    app = NNTuiApp(
+        config,
+        config_path=loaded.path,
+        config_text=loaded.text,
+        overrides=loaded.overrides,
+        logger=logger,
+    )
     app.run()
     return app.return_code or 0

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
+from nntui.files import next_free_path
+from nntui.runs.recorder import RunRecorder, start_recording
 from nntui.training.boundary import BoundaryHook, BoundaryRequest
 from nntui.training.control import RunControl
-from nntui.training.events import RunEvent, RunFailed
+from nntui.training.events import RunEvent, RunFailed, RunPaused
 from nntui.training.record import Phase, RunRecord
 from nntui.training.runner import NetworkRunner, SaveModelError
 from nntui.tui.bridge import EventBridge
@@ -36,8 +40,25 @@ if TYPE_CHECKING:
 
     from nntui.config import Config
 
-#: The saved model's file name, in the folder nntui runs in.
+#: The saved model's file name, in the folder nntui runs in (``-2``, ``-3``… if taken).
 MODEL_FILE = "nntui-run-{number}-model.npz"
+#: Longest the training thread holds still while the app answers a key.
+HOLD_MAX_S = 0.2
+
+
+def single_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """Limit BLAS to one thread while the app trains (a no-op without threadpoolctl).
+
+    On a 2-core machine, OpenBLAS's second thread (which spins between calls)
+    takes the core the app's thread needs to answer keys; the default network's
+    matrices are too small for it to speed training up.
+    """
+    try:
+        from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]
+    except ImportError:  # pragma: no cover - optional: without it BLAS keeps its threads
+        return contextlib.nullcontext()
+    limits: contextlib.AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limits
 
 
 class RunController:
@@ -64,11 +85,17 @@ class RunController:
         self.hook: BoundaryHook | None = None
         self.worker: Worker[Any] | None = None
         self.bridge: EventBridge | None = None
+        #: The current run's folder in the run store (None: not recorded).
+        self.recorder: RunRecorder | None = None
         self.boundary_request = BoundaryRequest()
         #: Set once the app is ending: no new thread may start.
         self.closing = False
         #: The user asked the current run to hold (the record says when it does).
         self.pause_wanted = False
+        #: Steps asked for (``n``) and not yet sent: one is sent per parked pause.
+        self.steps_queued = 0
+        #: The epoch a sent step started from, while it trains (``None``: no step in flight).
+        self._step_from: int | None = None
 
     @property
     def runs_started(self) -> int:
@@ -101,6 +128,7 @@ class RunController:
         self.control = RunControl()
         self.runner = self.hook = self.worker = self.bridge = None
         self.pause_wanted = False
+        self._clear_steps()
         return self.run_id
 
     def launch(self, run_id: int) -> None:
@@ -118,8 +146,16 @@ class RunController:
             logger=self.logger,
             hooks=[self.hook],
         )
+        runner = self.runner
+        warn = functools.partial(self.app.notify, severity="warning")  # thread-safe (post_message)
+        self.recorder = start_recording(runner, record.config.logging.runs_dir, warn=warn)
+
+        def train() -> dict[str, Any]:
+            with single_blas_thread():
+                return runner.run()
+
         self.worker = self.app.run_worker(
-            self.runner.run,
+            train,
             name=f"training run {run_id}",
             group="training",
             thread=True,
@@ -164,6 +200,7 @@ class RunController:
         if control is None or not self.can_pause:
             return False
         if self.pause_wanted:
+            self._clear_steps()
             control.resume()
         else:
             control.pause()
@@ -172,12 +209,36 @@ class RunController:
         self.pause_wanted = not self.pause_wanted
         return True
 
+    @property
+    def is_paused(self) -> bool:
+        """True while the user holds the current run (a step may be training)."""
+        return self.can_pause and self.pause_wanted
+
     def step(self) -> bool:
-        """Train exactly one more epoch of a paused run, then pause again; False if not paused."""
-        if self.control is None or not self.can_pause or not self.pause_wanted:
+        """Queue one more epoch of a paused run; False if the run is not paused.
+
+        Steps pressed quickly are queued and sent one at a time, each once the
+        run is parked again (a step sent while one trains would merge with it).
+        """
+        if self.control is None or not self.is_paused:
             return False
-        self.control.step()
+        self.steps_queued += 1
+        self._send_step()
         return True
+
+    def _send_step(self) -> None:
+        record, control = self.record, self.control
+        if self._step_from is not None or self.steps_queued <= 0:
+            return
+        if record is None or control is None or record.phase is not Phase.PAUSED:
+            return  # not parked yet: the RunPaused to come sends it
+        self.steps_queued -= 1
+        self._step_from = record.paused_at if record.paused_at is not None else record.epochs_done
+        control.step()
+
+    def _clear_steps(self) -> None:
+        self.steps_queued = 0
+        self._step_from = None
 
     # -- events ------------------------------------------------------------------------
 
@@ -187,7 +248,13 @@ class RunController:
             return False
         for event in events:
             self.record.apply(event)
+            if isinstance(event, RunPaused) and self._step_done(event.epoch):
+                self._step_from = None
+                self._send_step()
         return True
+
+    def _step_done(self, epoch: int) -> bool:
+        return self._step_from is None or epoch > self._step_from
 
     def worker_ended(self, worker: Worker[Any], error: BaseException | None) -> bool:
         """A crash outside the runner's own events: the run is failed, not running forever.
@@ -204,8 +271,27 @@ class RunController:
 
     # -- requests ----------------------------------------------------------------------
 
+    def hold_for_key(self) -> Callable[[], None] | None:
+        """Hold the training thread still (between two batches) while the app answers a key.
+
+        The training thread and the app share one interpreter lock; while a key's
+        frame is drawn the network waits (at most :data:`HOLD_MAX_S`), so the
+        answer takes the frame's time, not twice that.
+
+        Returns:
+            Call it once the key's frame is drawn; ``None`` when nothing trains.
+        """
+        control, worker = self.control, self.worker
+        if control is None or worker is None or worker.is_finished or not self.is_live:
+            return None
+        if self.is_paused:
+            return None
+        drawn = threading.Event()
+        control.submit(lambda: drawn.wait(HOLD_MAX_S))
+        return drawn.set
+
     def save_model(self) -> str | None:
-        """Save the current run's network to ``./nntui-run-N-model.npz``.
+        """Save the current run's network to ``./nntui-run-N-model.npz`` (or the next free name).
 
         While the run trains, the save runs in the training thread between two
         batches (the run's command queue); otherwise at once. Either way a
@@ -217,7 +303,11 @@ class RunController:
         runner, record = self.runner, self.record
         if runner is None or runner.network is None or record is None:
             return "No model to save yet: no run has built a network."
-        save = self._saver(runner, Path.cwd() / MODEL_FILE.format(number=record.number), record)
+        try:
+            path = next_free_path(Path.cwd() / MODEL_FILE.format(number=record.number))
+        except FileExistsError as error:
+            return f"No free file name for the model: {error}"
+        save = self._saver(runner, path, record)
         if self.control is not None and self.worker is not None and not self.worker.is_finished:
             self.control.submit(save)
         else:

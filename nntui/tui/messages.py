@@ -1,4 +1,4 @@
-"""Messages the training thread posts to the app (through :mod:`nntui.tui.bridge`).
+"""Messages to the app: from the training thread (through :mod:`nntui.tui.bridge`) and the screen.
 
 Each message carries the ``run_id`` of the run that produced it, so events of a
 run that was stopped for a retrain are recognised and ignored.
@@ -7,11 +7,15 @@ run that was stopped for a retrain are recognised and ignored.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from nntui.training.boundary import BoundaryComputed
 from nntui.training.events import RunEvent
+
+if TYPE_CHECKING:
+    from nntui.config import Config
 
 
 class RunEventsPosted(Message):
@@ -57,3 +61,15 @@ class ModelSaved(Message):
         self.number = number
         self.path = path
         self.error = error
+
+
+class RetrainRequested(Message):
+    """The editor's text was checked: start a new run of ``config``."""
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.config = config
+
+
+class QuitRequested(Message):
+    """Leave the app now (e.g. the unsaved config was saved, as the quit dialog asked)."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
@@ -88,19 +89,39 @@ def history_document(record: RunRecord, changes: Sequence[ConfigChange] = ()) ->
     return cast("dict[str, Any]", json_safe(document))
 
 
+def free_stem(folder: Path, stem: str, suffixes: Sequence[str], *, limit: int = 10_000) -> Path:
+    """``folder/stem`` if no ``stem + suffix`` exists there, else the first free ``stem-N``.
+
+    Both files of an export share one name, so a later export never replaces
+    either file of an earlier one.
+
+    Raises:
+        FileExistsError: every name up to ``limit`` is taken.
+    """
+    for number in range(1, limit + 1):
+        base = folder / (stem if number == 1 else f"{stem}-{number}")
+        if not any(os.path.lexists(base.with_name(base.name + suffix)) for suffix in suffixes):
+            return base
+    raise FileExistsError(f"{folder / stem}: every name up to -{limit} is taken")
+
+
 def export_run(
     record: RunRecord, changes: Sequence[ConfigChange] = (), folder: str | Path = "."
 ) -> tuple[Path, Path]:
-    """Write ``nntui-run-N.csv`` and ``nntui-run-N.json`` into ``folder``, atomically.
+    """Write ``nntui-run-N.csv`` and ``.json`` into ``folder`` (``nntui-run-N-2.*`` if taken…).
+
+    Files are written atomically and never replace an existing file.
 
     Returns:
         The two paths written (absolute).
 
     Raises:
-        OSError: a file cannot be written; an existing file is left as it was.
+        OSError: a file cannot be written (``FileExistsError`` when no name is free).
     """
-    base = Path(folder).resolve() / export_stem(record.number)
-    csv_path = Path(atomic_write_text(base.with_suffix(".csv"), history_csv(record)))
+    base = free_stem(Path(folder).resolve(), export_stem(record.number), (".csv", ".json"))
+    csv_path = base.with_name(base.name + ".csv")
+    atomic_write_text(csv_path, history_csv(record), overwrite=False)
     text = json.dumps(history_document(record, changes), indent=2, allow_nan=False) + "\n"
-    json_path = Path(atomic_write_text(base.with_suffix(".json"), text))
+    json_path = base.with_name(base.name + ".json")
+    atomic_write_text(json_path, text, overwrite=False)
     return csv_path, json_path

@@ -62,15 +62,15 @@ def test_the_app_and_the_editor_bind_the_tables_keys() -> None:
     assert [binding.key for binding in ConfigEditor.BINDINGS] == ["ctrl+r", "escape"]
 
 
-def test_the_footer_shows_the_tabs_keys_first_then_the_runs_then_help_and_quit() -> None:
+def test_the_footer_shows_help_and_quit_then_the_runs_and_no_tabs_own_keys() -> None:
     shown = [binding.key for binding in NNTuiApp.BINDINGS if binding.show]
-    tab_keys, run_keys = ["l", "m", "x"], ["r", "p,space", "n", "s", "t", "e"]
-    assert shown == [*tab_keys, *run_keys, "f1,question_mark", "q", "ctrl+s", "w"]
+    run_keys = ["r", "p,space", "n", "s", "t", "e"]
+    assert shown == ["f1,question_mark", "q", *run_keys, "ctrl+s", "w"]
 
 
 def test_help_rows_join_neighbours_that_share_a_line() -> None:
     rows = dict(help_rows())
-    assert rows["l / m"].startswith("in Curves")
+    assert rows["l"].startswith("log ⇄ linear") and rows["m"].startswith("in Curves")
     assert rows["1 2 3 4"] == "Monitor, Curves, Runs, Config tab"
     assert "q / ctrl+q" in rows and "p / space" in rows and "f1 / ?" in rows
 
@@ -88,7 +88,7 @@ def test_letter_keys_give_way_to_the_editor_and_tab_keys_to_their_tab() -> None:
     )
     assert "help" not in actions.LETTER_ACTIONS and "save_config" not in actions.LETTER_ACTIONS
     assert actions.TAB_ACTIONS == {
-        "toggle_log_y": actions.CURVES_TAB,
-        "toggle_smooth": actions.CURVES_TAB,
-        "export_run": actions.RUNS_TAB,
+        "toggle_log_y": (actions.MONITOR_TAB, actions.CURVES_TAB),
+        "cycle_smoothing": (actions.CURVES_TAB,),
+        "export_run": (actions.RUNS_TAB,),
     }

@@ -89,8 +89,8 @@ async def test_an_invalid_edit_shows_the_error_and_starts_nothing(tiny_config, w
         bad = dump_config(config).replace("batch_size: 32", "batch_size: -4")
         editor.text = bad
         await pilot.press("e", "ctrl+r")
-        await pilot.pause()
-        problems = static_text(app.query_one("#config-problems", Static))
+        await wait(pilot, lambda: bool(editor.problems) and editor.problem_in_view, "problems")
+        problems = static_text(app.query_one("#config-problem-list", Static))
         assert "training.batch_size" in problems
         assert "-4" in problems
         assert problems.startswith("line ")
@@ -108,10 +108,12 @@ async def test_retrain_key_with_an_invalid_edit_starts_nothing(tiny_config, wait
     app = NNTuiApp(tiny_config(), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the first run to end")
-        app.query_one(ConfigEditor).text = "training:\n  epochs: many\n"
+        editor = app.query_one(ConfigEditor)
+        editor.text = "training:\n  epochs: many\n"
         await pilot.press("r")
+        await wait(pilot, lambda: bool(editor.problems), "the problems")
         await pilot.pause()
-        assert "training.epochs" in static_text(app.query_one("#config-problems", Static))
+        assert "training.epochs" in static_text(app.query_one("#config-problem-list", Static))
         assert app.controller.runs_started == 1
         assert app.query_one("#tabs").active == "config-tab"
 
@@ -260,7 +262,7 @@ async def test_save_writes_the_edited_config_atomically_to_its_file(
         editor = app.query_one(ConfigEditor)
         editor.text = dump_config(config).replace("epochs: 10", "epochs: 7")
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait(pilot, lambda: not editor.modified, "the save")
         saved = yaml.safe_load(path.read_text())
         assert saved["training"]["epochs"] == 7
         assert sorted(p.name for p in tmp_path.iterdir()) == ["my-config.yaml"]  # no temp file left
@@ -270,30 +272,31 @@ async def test_save_writes_the_edited_config_atomically_to_its_file(
 
 
 async def test_the_packaged_default_saves_to_the_working_folder(
-    tmp_path: Path, monkeypatch, tiny_config
+    tmp_path: Path, monkeypatch, tiny_config, wait
 ) -> None:
     monkeypatch.chdir(tmp_path)
     app = NNTuiApp(tiny_config(), config_path=None, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        await wait(pilot, lambda: (tmp_path / "config.yaml").is_file(), "the save")
     assert (tmp_path / "config.yaml").is_file()
     assert app.save_path == tmp_path / "config.yaml"
 
 
-async def test_an_invalid_edit_cannot_be_saved(tmp_path: Path, tiny_config) -> None:
+async def test_an_invalid_edit_cannot_be_saved(tmp_path: Path, tiny_config, wait) -> None:
     config = tiny_config()
     path = tmp_path / "config.yaml"
     original = dump_config(config)
     path.write_text(original)
     app = NNTuiApp(config, config_path=path, autostart=False)
     async with app.run_test(size=SIZE) as pilot:
-        app.query_one(ConfigEditor).text = original.replace(
-            "learning_rate: 0.05", "learning_rate: -1"
-        )
+        editor = app.query_one(ConfigEditor)
+        editor.text = original.replace("learning_rate: 0.05", "learning_rate: -1")
         await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert "training.learning_rate" in static_text(app.query_one("#config-problems", Static))
+        await wait(pilot, lambda: bool(editor.problems), "the problems")
+        assert "training.learning_rate" in static_text(
+            app.query_one("#config-problem-list", Static)
+        )
         assert any("Not saved" in n for n in notes(app))
     assert path.read_text() == original
 

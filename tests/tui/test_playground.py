@@ -55,10 +55,10 @@ async def test_a_2_input_net_gets_the_boundary_panel_with_the_networks_grid(
         assert panel.boundary.has_grid
         assert app.controller.runner is not None
         points = grid_points(grid.extent, grid.rows, grid.cols)
-        expected = app.controller.runner.predict(points).reshape(grid.values.shape)
+        expected = app.controller.runner.predict_proba(points).reshape(grid.values.shape)
         np.testing.assert_allclose(grid.values, expected, atol=1e-12)
         legend = panel.query_one(FittedLabel).text
-        assert "class_0" in legend and "epoch 30" in legend
+        assert "class_0" in legend and panel.border_title == "Decision boundary · epoch 30"
 
         # After the run, a new panel size gets a new grid (computed off the UI thread).
         await pilot.resize_terminal(100, 30)
@@ -71,12 +71,15 @@ async def test_a_2_input_net_gets_the_boundary_panel_with_the_networks_grid(
         assert panel.grid_event.epoch == 30
 
 
-async def test_other_networks_have_no_boundary_panel_and_no_grids(tiny_config, wait) -> None:
+async def test_other_networks_get_no_grids_and_the_panel_says_how_to_get_one(
+    tiny_config, wait
+) -> None:
     app = NNTuiApp(tiny_config(), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the run to end")
         panel = app.query_one(BoundaryPanel)
-        assert not panel.display
+        assert panel.hint is not None and "press e, set data.source: spiral" in panel.hint
+        assert panel.hint.startswith("8 features, not 2-D")
         assert panel.grid_event is None
         assert app.controller.boundary_request.shape() is None
 
@@ -124,7 +127,12 @@ async def test_a_regression_source_applied_in_the_editor_switches_task_and_colou
         assert any("Task: regression" in note for note in notes(app))
         grid = app.query_one(BoundaryPanel).grid_event
         assert grid.kind == "regression" and grid.values.shape == (grid.rows, grid.cols)
-        assert "low" in app.query_one("#boundary-legend", FittedLabel).text
+        # A numbered colour scale, and a title saying what the colours are.
+        scale = app.query_one(BoundaryPanel).boundary.scale
+        legend = app.query_one("#boundary-legend", FittedLabel).text
+        assert f"{scale.centre + scale.half_range:.3g}" in legend and "███" in legend
+        title = app.query_one(BoundaryPanel).border_title
+        assert title == "Predicted target over (x1, x2) · epoch 30"
 
 
 # -- stepping ---------------------------------------------------------------------------------
@@ -167,12 +175,13 @@ async def test_the_step_key_trains_exactly_one_epoch_and_every_panel_shows_it(
         await wait(pilot, lambda: finished(app), "the stop")
 
 
-async def test_step_without_a_paused_run_explains_instead(tiny_config) -> None:
+async def test_step_without_a_paused_run_is_dimmed_and_does_nothing(tiny_config) -> None:
     app = NNTuiApp(tiny_config(), autostart=False)
     async with app.run_test(size=SIZE) as pilot:
+        assert app.check_action("step", ()) is None  # dimmed in the footer
         await pilot.press("n")
         assert app.controller.runs_started == 0
-        assert any("No run in progress" in note for note in notes(app))
+        assert not any("pause first" in note for note in notes(app))
 
 
 # -- runs, curves, export ------------------------------------------------------------------
@@ -200,7 +209,6 @@ async def test_a_retrain_adds_a_run_to_the_table_curves_and_exports(
         assert table.row_count == 2
         second = [str(cell) for cell in table.get_row_at(1)]
         assert second[0] == "2"
-        assert "training.learning_rate: 0.05 → 0.1" in second[-1]
         assert table.selected_run() == 2
         detail = static_text(app.query_one("#runs-detail", Static))
         assert "training.learning_rate: 0.05 → 0.1" in detail
@@ -265,10 +273,14 @@ async def test_save_model_writes_a_loadable_file_during_and_after_a_run(
     )
 
 
-async def test_save_model_explains_when_there_is_no_model(tiny_config) -> None:
+async def test_save_model_is_dimmed_and_explains_when_there_is_no_model(tiny_config) -> None:
     app = NNTuiApp(tiny_config(), autostart=False)
     async with app.run_test(size=SIZE) as pilot:
+        assert app.check_action("save_model", ()) is None  # dimmed: the key does nothing
         await pilot.press("w")
+        assert app.controller.runs_started == 0
+        app.action_save_model()  # the action itself (not the key) explains why
+        await pilot.pause()
         assert any("No model to save yet" in note for note in notes(app))
 
 
@@ -331,7 +343,7 @@ async def test_switching_task_on_a_classification_only_source_explains_instead(
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
         assert app.config.task == "classification" and app.controller.runs_started == 0
-        assert any("Cannot switch to regression" in note for note in notes(app))
+        assert any("cannot train regression" in note for note in notes(app))
 
 
 # -- small terminals and discoverability ----------------------------------------------------
@@ -367,9 +379,9 @@ async def test_the_palette_and_the_help_list_the_playground_actions(tiny_config)
         "Step",
         "Save model",
         "Export run history",
-        "Curves: log y",
-        "Curves: smoothing",
+        "Log ⇄ linear scale",
+        "Curves: smoothing strength",
         "Diagnostics help",
     } <= titles
     keys = {line.split("  ")[0].strip() for line in help_text.splitlines() if line.strip()}
-    assert {"n", "w", "x", "l / m", "d", "1 2 3 4"} <= keys
+    assert {"n", "w", "x", "l", "m", "d", "1 2 3 4"} <= keys

@@ -11,6 +11,7 @@ from factories import make_config
 from rich.text import Text
 
 from nntui.training.record import fold
+from nntui.tui.formatting import format_metric
 from nntui.tui.run_export import export_run, history_csv
 from nntui.tui.run_history import ConfigChange, RunHistory, config_diff, flatten_config
 from nntui.tui.widgets.runs import COLUMNS, changes_text, optimizer_text, run_cells, run_summary
@@ -157,7 +158,7 @@ def test_export_json_has_no_nan(tmp_path: Path) -> None:
     assert history_csv(record).splitlines()[0].startswith("epoch,loss,")
 
 
-def test_a_runs_table_row_shows_settings_status_metrics_and_changes() -> None:
+def test_a_runs_table_row_shows_status_and_metrics_first_and_the_details_below() -> None:
     runs = RunHistory()
     runs.new_run(make_config({"data.source": "spiral", "training.learning_rate": 0.05}))
     events = live_run_events(epochs=3, done=2)
@@ -179,8 +180,11 @@ def test_a_runs_table_row_shows_settings_status_metrics_and_changes() -> None:
     assert row["#"] == "2"
     assert row["epochs"] == "2/3"
     assert row["status"] == "running"
-    assert row["val loss"] == f"{record.history['val_loss'][-1]:.4f}"
-    assert "training.learning_rate: 0.05 → 0.01" in row["changed from the previous run"]
+    assert row["val loss"] == format_metric(record.history["val_loss"][-1])
+    assert list(COLUMNS[:6]) == ["#", "status", "epochs", "val loss", "val acc/R²", "test acc/R²"]
+    detail = run_summary(record, runs.changes(record))
+    assert "training.learning_rate: 0.05 → 0.01" in detail  # details of the selected run
+    assert "batch " in detail and "→ softmax" in detail and "seed " in detail
     assert changes_text(runs.get(1), []) == "first run"
 
 

@@ -25,11 +25,19 @@ from event_streams import (
     stream_config,
 )
 from textual.pilot import Pilot
-from tui_helpers import show_grid, show_run, until_footer_shows, until_ready, wait_for
+from tui_helpers import (
+    curves_shown,
+    show_grid,
+    show_run,
+    until_footer_shows,
+    until_ready,
+    wait_for,
+)
 
 from nntui.config import Config, dump_config
 from nntui.tui.app import NNTuiApp
 from nntui.tui.widgets.config_editor import ConfigEditor
+from nntui.tui.widgets.runs import RunsTable
 
 pytestmark = pytest.mark.slow
 
@@ -105,11 +113,23 @@ class TestCurvesAndRuns:
     RUNS = (finished_run_events(epochs=30), early_stopped_run_events(epochs=60, best_epoch=20))
 
     def test_the_curves_tab_shows_the_previous_run_muted(self, snap_compare) -> None:
-        run_before = showing(*self.RUNS, keys=("2",), footer="toggle_log_y")
+        showing_runs = showing(*self.RUNS, keys=("2",))
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await showing_runs(pilot)
+            await curves_shown(pilot)
+
         assert snap_compare(monitor(), terminal_size=SIZE, run_before=run_before)
 
     def test_the_runs_tab_lists_both_runs_and_what_changed(self, snap_compare) -> None:
-        run_before = showing(*self.RUNS, keys=("3",), footer="export_run")
+        showing_runs = showing(*self.RUNS, keys=("3",))
+
+        async def run_before(pilot: Pilot[Any]) -> None:
+            await showing_runs(pilot)
+            table = pilot.app.query_one(RunsTable)
+            await wait_for(pilot, lambda: table.has_focus and table.row_count == 2, "the runs")
+            await pilot.pause()
+
         assert snap_compare(monitor(), terminal_size=SIZE, run_before=run_before)
 
 
@@ -130,6 +150,8 @@ class TestEditor:
             editor = app.query_one(ConfigEditor)
             editor.text = bad
             await pilot.press("e", "ctrl+r")
+            # The check runs in a worker thread: wait for its problems first.
+            await wait_for(pilot, lambda: bool(editor.problems), "the problems")
             # Two things happen after the next refresh, not at once: the first
             # problem's line is centred, and the footer recomposes with the
             # editor's keys. The snapshot flaked by being taken before either.

@@ -1,4 +1,11 @@
-"""The runs table: every run of this session, its key settings, what changed, how it ended."""
+"""The runs table: every run of this session, how it ended and its key settings; details below.
+
+The table fits 120 columns: how each run ended and its numbers first (``val``
+numbers come from the validation rows, ``test`` from the test rows scored
+once at the end), then the settings that tell runs apart. The selected run's
+task, activations, batch size and what changed from the run before are
+shown under the table (:func:`run_summary`).
+"""
 
 from __future__ import annotations
 
@@ -18,20 +25,19 @@ if TYPE_CHECKING:
 
 COLUMNS = (
     "#",
-    "task",
-    "source",
-    "hidden",
-    "activations",
-    "optimizer",
-    "lr",
-    "batch",
-    "epochs",
     "status",
+    "epochs",
     "val loss",
     "val acc/R²",
     "test acc/R²",
-    "changed from the previous run",
+    "task",
+    "source",
+    "hidden",
+    "optimizer",
+    "lr",
 )
+#: The widest the table may be (a 120-column terminal, minus its border).
+MAX_TABLE_WIDTH = 118
 #: The task as the table shows it (short: the table is wide).
 TASK_TEXT = {"classification": "classify", "regression": "regress"}
 
@@ -68,11 +74,21 @@ def changes_text(record: RunRecord, changes: Sequence[ConfigChange]) -> str:
 
 
 def run_summary(record: RunRecord, changes: Sequence[ConfigChange]) -> str:
-    """One paragraph about a run: its number, status, stop message and full config diff."""
+    """A few lines about a run: status and stop message, its settings, its full config diff."""
     message = record.stop_message if record.phase.is_final else None
     lines = [f"Run {record.number} ({record.task}, {record.phase.label})"]
     if message:
         lines[0] += f": {message}"
+    config = record.config
+    if config is not None:
+        network, training = config.network, config.training
+        activations = ", ".join(network.hidden_activations) or "none"
+        lines.append(
+            f"activations {activations} → {network.output_activation} · "
+            f"batch {training.batch_size} · {optimizer_text(training)} · "
+            f"lr {show_value(training.learning_rate)} ({training.lr_schedule}) · "
+            f"l2 {show_value(training.l2)} · seed {config.data.random_seed}"
+        )
     lines.append(f"Changed from the previous run: {changes_text(record, changes)}")
     return "\n".join(lines)
 
@@ -83,24 +99,20 @@ def run_cells(record: RunRecord, changes: Sequence[ConfigChange]) -> tuple[str |
     assert config is not None, "every run of the app starts from a config"
     network, training = config.network, config.training
     hidden = "-".join(str(units) for units in network.hidden_layers) or "none"
-    activations = ",".join(network.hidden_activations) or "–"
     metric = record.metric
     task = record.task or config.task
     return (
         str(record.number),
-        TASK_TEXT.get(task, task),
-        str(config.data.source),
-        hidden,
-        activations,
-        optimizer_text(training),
-        show_value(training.learning_rate),
-        show_value(training.batch_size),
-        f"{record.epochs_done}/{training.epochs}",
         Text(record.phase.label, style=PHASE_STYLES.get(record.phase, "")),
+        f"{record.epochs_done}/{training.epochs}",
         format_metric(record.final_metric("val_loss")),
         format_metric(record.final_metric(f"val_{metric}")),
         format_metric(record.test_metric(metric)),
-        changes_text(record, changes),
+        TASK_TEXT.get(task, task),
+        str(config.data.source),
+        hidden,
+        optimizer_text(training),
+        show_value(training.learning_rate),
     )
 
 

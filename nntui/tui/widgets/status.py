@@ -1,7 +1,9 @@
 """The status bar: state, epoch n/N, learning rate, elapsed, samples/s, ETA; how a run ended.
 
 The line under it says why a run failed (red) or how it ended — for an
-early-stopped run, why it stopped (the runner's ``stop_message``).
+early-stopped run, why it stopped (the runner's ``stop_message``) — and the
+test set's score, which (unlike every ``val`` number, from the validation rows
+after each epoch) is measured once, at the end.
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label
 
-from nntui.tui.formatting import format_duration, format_learning_rate, format_rate
+from nntui.tui.formatting import (
+    format_duration,
+    format_eta,
+    format_learning_rate,
+    format_metric,
+    format_rate,
+)
 from nntui.tui.summaries import badge
 from nntui.tui.widgets.fitted_label import FittedLabel
 
@@ -31,6 +39,25 @@ _PHASES = (
     "diverged",
     "failed",
 )
+
+
+def final_test_score(record: RunRecord) -> tuple[str, str] | None:
+    """The test score of a finished run, long and short.
+
+    ``test set (40 rows, scored once at the end): loss 0.3120 · accuracy 0.9000``
+    and ``test: loss 0.3120 · accuracy 0.9000``.
+    """
+    loss = record.test_metric("loss")
+    score = record.test_metric(record.metric)
+    if loss is None and score is None:
+        return None
+    rows = record.started.data.n_test if record.started is not None else None
+    where = f"test set ({rows} rows, scored once at the end)" if rows else "test set"
+    parts = [f"loss {format_metric(loss)}"] if loss is not None else []
+    if score is not None:
+        parts.append(f"{'R²' if record.metric == 'r2' else 'accuracy'} {format_metric(score)}")
+    numbers = " · ".join(parts)
+    return f"{where}: {numbers}", f"test: {numbers}"
 
 
 class StatusPanel(Vertical):
@@ -71,12 +98,19 @@ class StatusPanel(Vertical):
         # One line under the status: why a run failed (red), or how it ended.
         reason = record.reason if record is not None else None
         note = record.stop_message if record is not None and record.phase.is_final else None
+        tested = final_test_score(record) if record is not None else None
+        forms: list[str] = [reason] if reason else []
+        if not reason and tested:
+            forms = [f"{note} · {form}" if note else form for form in tested]
+        if not forms and note:
+            forms = [note]
+        elif note and not reason:
+            forms.append(note)
         line = self.query_one("#status-reason", FittedLabel)
-        text = reason or note or None
-        if line.display != (text is not None):
-            line.display = text is not None
+        if line.display != bool(forms):
+            line.display = bool(forms)
         line.set_class(reason is None, "-note")
-        line.show(text or "")
+        line.show(*(forms or [""]))
 
     def _status_lines(self, record: RunRecord | None, task: str) -> tuple[str, ...]:
         """The status line, longest first, then shorter forms for narrow terminals."""
@@ -92,7 +126,8 @@ class StatusPanel(Vertical):
         elapsed = format_duration(record.elapsed_s if record is not None else 0.0)
         rate = format_rate(record.samples_per_s if record is not None else None)
         eta_s = record.eta_s if record is not None else None
-        eta = f"ETA {format_duration(eta_s)}" if eta_s is not None else ""
+        # The record's ETA comes from the training clock, which stops while paused.
+        eta = f"ETA {format_eta(eta_s)}" if eta_s is not None else ""
         full = [task, epoch, lr, f"elapsed {elapsed}", rate, eta]
         short = [task, epoch, lr, elapsed, rate, eta]
         shortest = [epoch, lr, elapsed, eta]
