@@ -16,6 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
+from nntui.training.measurements import ClassQualityMeasured, DistributionsMeasured
+
 if TYPE_CHECKING:
     from nntui.config import Config, Task
 
@@ -263,8 +265,23 @@ class RunFailed:
     results: dict[str, Any] | None
 
 
-RunEvent = RunStarted | EpochEnded | RunPaused | RunResumed | RunFinished | RunFailed
-"""Every event a run emits."""
+RunEvent = (
+    RunStarted
+    | EpochEnded
+    | RunPaused
+    | RunResumed
+    | RunFinished
+    | RunFailed
+    | DistributionsMeasured
+    | ClassQualityMeasured
+)
+"""Every event a run emits.
+
+``DistributionsMeasured`` and ``ClassQualityMeasured`` (see
+:mod:`nntui.training.measurements`) come only when a face asks for them (an
+on-demand hook), after the ``EpochEnded`` of their epoch; the test set's
+``ClassQualityMeasured`` of a classification run comes just before ``RunFinished``.
+"""
 
 RUN_EVENT_TYPES: tuple[type, ...] = (
     RunStarted,
@@ -273,5 +290,7 @@ RUN_EVENT_TYPES: tuple[type, ...] = (
     RunResumed,
     RunFinished,
     RunFailed,
+    DistributionsMeasured,
+    ClassQualityMeasured,
 )
 """The members of :data:`RunEvent`, for ``isinstance`` checks."""

@@ -35,6 +35,13 @@ from nntui.training.events import (
     RunStarted,
     metric_for,
 )
+from nntui.training.measurements import (
+    ClassQuality,
+    ClassQualityMeasured,
+    DistributionHistory,
+    DistributionsMeasured,
+    Split,
+)
 from nntui.training.numbers import finite_or_none
 
 if TYPE_CHECKING:
@@ -164,6 +171,11 @@ class RunRecord:
         results: the results document, once the run ended.
         reason: why a failed run failed.
         stop_message: why the run ended, for people.
+        distributions: percentile bands per layer and quantity over the epochs
+            (filled only while a face asks for distributions).
+        class_quality: the latest confusion matrix per split, with the epoch it
+            was measured after: ``"validation"`` while training (when a face asks),
+            ``"test"`` from the results of a classification run that finished.
     """
 
     def __init__(
@@ -182,6 +194,8 @@ class RunRecord:
         self.reason: str | None = None
         self.stop_message: str | None = None
         self.paused_at: int | None = None
+        self.distributions = DistributionHistory()
+        self.class_quality: dict[Split, tuple[int, ClassQuality]] = {}
 
     # -- the reducer --------------------------------------------------------------
 
@@ -206,6 +220,10 @@ class RunRecord:
             self._end(event.status, event.results)
             self.reason = event.reason
             self.stop_message = event.reason
+        elif isinstance(event, DistributionsMeasured):
+            self.distributions.add(event)
+        elif isinstance(event, ClassQualityMeasured):
+            self.class_quality[event.quality.split] = (event.epoch, event.quality)
         return self
 
     def mark_stopping(self) -> None:
@@ -239,6 +257,10 @@ class RunRecord:
         self.phase = Phase.from_status(status)
         self.results = results
         self.paused_at = None
+        block = None if results is None else results.get("classification")
+        quality = ClassQuality.from_dict(block) if isinstance(block, dict) else None
+        if quality is not None:
+            self.class_quality["test"] = (self.epochs_done, quality)
 
     # -- what the faces read ---------------------------------------------------------
 

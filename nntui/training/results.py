@@ -15,9 +15,19 @@ The document is plain JSON so scripts and CI can consume it::
      "best_epoch": 23, "best": {"monitor": "val_loss", "epoch": 23, "value": 0.19},
      "diagnostics": [{"layer": "dense_1", "grad_norm": ..., "update_ratio": ...,
                       "weight_norm": ..., "dead_fraction": ..., "saturated_fraction": ...}],
+     "classification": {"split": "test", "classes": ["setosa", ...],
+                        "confusion_matrix": [[10, 0, 0], [0, 9, 1], [0, 1, 9]],
+                        "per_class": {"setosa": {"precision": 1.0, "recall": 1.0,
+                                                 "f1": 1.0, "support": 10}, ...},
+                        "accuracy": 0.93, "macro_f1": 0.93},
      "wall_time_s": 2.3, "samples_per_s": 35000.0, "seed": 42}
 
 ``status`` is one of :data:`STATUSES`; ``diagnostics`` are the last epoch's.
+``classification`` (classification runs that finished; else ``null``) is the
+test rows' confusion matrix — rows are the true classes, columns the predicted
+ones — with per-class precision, recall, F1 (``null`` where undefined: a class
+never predicted has no precision) and support; ``flat_metrics`` offers its
+``macro_f1`` as ``test_macro_f1`` to ``--expect``.
 Schema version 2 added ``data.n_validation``: ``history``'s ``val_*`` come from
 the validation rows (``data.validation_split`` of the training rows; no ``val_*``
 keys when it is 0), ``test`` from the test rows, scored once at the end.
@@ -35,6 +45,7 @@ from typing import Any
 from nntui._version import __version__
 from nntui.files import atomic_write_text
 from nntui.training.events import FINAL_STATUSES, FinalStatus, RunStarted
+from nntui.training.measurements import ClassQuality
 from nntui.training.record import RunRecord
 
 SCHEMA_VERSION = 2
@@ -63,6 +74,7 @@ def build_results(
     test: Mapping[str, float] | None = None,
     stop_message: str | None = None,
     train_seconds: float | None = None,
+    classification: ClassQuality | None = None,
 ) -> dict[str, Any]:
     """The results document of the run ``record`` holds (its events so far).
 
@@ -75,6 +87,8 @@ def build_results(
         stop_message: why it ended; by default :func:`stop_message` says it.
         train_seconds: training time without pauses, for ``samples_per_s``;
             by default the last epoch's throughput is reported.
+        classification: the test rows' confusion matrix and per-class scores
+            (classification runs), written as the ``classification`` block.
 
     Returns:
         A plain dict (see the module docstring).
@@ -97,6 +111,7 @@ def build_results(
         "best_epoch": best.epoch,
         "best": best.as_dict(),
         "diagnostics": [layer.as_dict() for layer in record.layer_stats],
+        "classification": None if classification is None else classification.as_dict(),
         "wall_time_s": round(wall_time_s, 6),
         "samples_per_s": _samples_per_s(record, train_seconds),
         "seed": _seed(record),
@@ -207,7 +222,8 @@ def flat_metrics(results: Mapping[str, Any]) -> dict[str, float]:
 
     Names: the last epoch's history values (``loss``, ``accuracy``/``r2``,
     ``val_loss``, ``val_accuracy``/``val_r2``, ``learning_rate``), the test
-    metrics prefixed with ``test_``, and ``wall_time_s``, ``samples_per_s``,
+    metrics prefixed with ``test_`` (with ``test_macro_f1`` for classification),
+    and ``wall_time_s``, ``samples_per_s``,
     ``epochs_completed``, ``best_epoch``. Missing or non-finite values are left out.
     """
     metrics: dict[str, float] = {}
@@ -217,6 +233,9 @@ def flat_metrics(results: Mapping[str, Any]) -> dict[str, float]:
     for name, value in (results.get("test") or {}).items():
         if isinstance(value, int | float):
             metrics[f"test_{name}"] = float(value)
+    classification = results.get("classification")
+    if isinstance(classification, dict) and isinstance(classification.get("macro_f1"), float):
+        metrics["test_macro_f1"] = classification["macro_f1"]
     for name in ("wall_time_s", "samples_per_s", "epochs_completed", "best_epoch"):
         value = results.get(name)
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -30,30 +30,52 @@ Where = Literal[
     "Monitor and Curves tabs",
     "Curves tab",
     "Runs tab",
+    "Distributions tab",
+    "Distributions and Neurons tabs",
+    "paused or finished",
+    "in the walkthrough",
     "in the editor",
 ]
 """Where a key does something (the README's ``where`` column)."""
 
-Scope = Literal["app", "editor", "textual"]
+Scope = Literal["app", "editor", "walkthrough", "textual"]
 """Who binds the key: the app, the config editor, or Textual itself (``ctrl+p``, ``ctrl+q``)."""
 
 MONITOR_TAB = "monitor-tab"
 CURVES_TAB = "curves-tab"
 RUNS_TAB = "runs-tab"
 CONFIG_TAB = "config-tab"
+DISTRIBUTIONS_TAB = "distributions-tab"
+NEURONS_TAB = "neurons-tab"
+CLASSES_TAB = "classes-tab"
 #: Tabs in the order of their number keys (1–4).
-TAB_ORDER = (MONITOR_TAB, CURVES_TAB, RUNS_TAB, CONFIG_TAB)
+TAB_ORDER = (
+    MONITOR_TAB,
+    CURVES_TAB,
+    RUNS_TAB,
+    CONFIG_TAB,
+    DISTRIBUTIONS_TAB,
+    NEURONS_TAB,
+    CLASSES_TAB,
+)
 #: The tabs an action is limited to, by its ``where``.
 TAB_OF: dict[str, tuple[str, ...]] = {
     "Monitor and Curves tabs": (MONITOR_TAB, CURVES_TAB),
     "Curves tab": (CURVES_TAB,),
     "Runs tab": (RUNS_TAB,),
+    "Distributions tab": (DISTRIBUTIONS_TAB,),
+    "Distributions and Neurons tabs": (DISTRIBUTIONS_TAB, NEURONS_TAB),
 }
 #: Footer order of the groups.
 #: Help and Quit come right after the tab's own keys, so they fit at 80 columns.
 FOOTER_GROUPS: tuple[Group, ...] = ("view", "app", "run", "file")
 #: Key names as a person reads them → Textual's key names.
-TEXTUAL_KEY = {"?": "question_mark", "esc": "escape"}
+TEXTUAL_KEY = {
+    "?": "question_mark",
+    "esc": "escape",
+    "[": "left_square_bracket",
+    "]": "right_square_bracket",
+}
 
 
 @dataclass(frozen=True)
@@ -109,7 +131,7 @@ def _tab(key: str, tab: str, name: str) -> Action:
     return Action(
         (key,),
         f"show_tab('{tab}')",
-        "Monitor, Curves, Runs, Config tab",
+        "Monitor, Curves, Runs, Config, Distributions, Neurons, Classes tab",
         label=name,
         title=f"Show {name.lower()}",
         summary=f"The {name} tab",
@@ -126,6 +148,24 @@ ACTIONS: tuple[Action, ...] = (
         label="Retrain",
         title="Retrain",
         summary="Start a new run with the editor's config",
+    ),
+    Action(
+        ("R",),
+        "retrain_new_seed",
+        "retrain with a new random seed (shown in the status line)",
+        label="New seed",
+        title="Retrain with a new seed",
+        summary="Start a new run with a new random data.random_seed",
+        footer=False,
+    ),
+    Action(
+        ("c",),
+        "continue_run",
+        "continue the run for more epochs from its checkpoint (asks how many)",
+        label="Continue",
+        title="Continue the run",
+        summary="Train the finished or stopped run for more epochs, exactly where it stopped",
+        footer=False,
     ),
     Action(
         ("p", "space"),
@@ -236,6 +276,39 @@ ACTIONS: tuple[Action, ...] = (
         footer=False,
     ),
     Action(
+        ("k",),
+        "toggle_mark",
+        "in Runs: mark or unmark the selected run; marked runs overlay the Curves tab",
+        label="Mark",
+        title="Mark run for Curves",
+        summary="Overlay the selected run (Runs tab) on the Curves tab",
+        group="view",
+        where="Runs tab",
+        footer=False,
+    ),
+    Action(
+        ("O",),
+        "sort_runs",
+        "in Runs: order by the next column (or click a header; again reverses)",
+        label="Sort",
+        title="Sort runs",
+        summary="Sort the Runs table by the next column",
+        group="view",
+        where="Runs tab",
+        footer=False,
+    ),
+    Action(
+        ("o",),
+        "open_run",
+        "in Runs: open the selected run (enter too): architecture, metrics, boundary",
+        label="Open",
+        title="Open run",
+        summary="The selected run's architecture, final metrics and decision boundary",
+        group="view",
+        where="Runs tab",
+        footer=False,
+    ),
+    Action(
         ("d",),
         "diagnostics_help",
         "what the gradient panel's diagnostics columns mean",
@@ -245,10 +318,78 @@ ACTIONS: tuple[Action, ...] = (
         group="view",
         footer=False,
     ),
+    Action(
+        ("v",),
+        "cycle_quantity",
+        "in Distributions: weights → biases → activations → gradients",
+        label="Quantity",
+        title="Distributions: next quantity",
+        summary="Weights → biases → activations (probe batch) → gradients",
+        group="view",
+        where="Distributions tab",
+        footer=False,
+    ),
+    Action(
+        ("[",),
+        "page(-1)",
+        "in Distributions: previous / next layer; in Neurons: previous / next page of units",
+        label="Previous",
+        title="Previous layer / page",
+        group="view",
+        where="Distributions and Neurons tabs",
+        footer=False,
+    ),
+    Action(
+        ("]",),
+        "page(1)",
+        "in Distributions: previous / next layer; in Neurons: previous / next page of units",
+        label="Next",
+        title="Next layer / page",
+        group="view",
+        where="Distributions and Neurons tabs",
+        footer=False,
+    ),
+    Action(
+        ("b",),
+        "walkthrough",
+        "paused or finished: walk a test sample (a misclassified one first) forward and back",
+        label="Backprop",
+        title="Backprop walkthrough",
+        summary="One test sample through the network, step by step, with a live gradient check",
+        where="paused or finished",
+        footer=False,
+    ),
+    Action(
+        ("right",),
+        "move(1)",
+        "in the walkthrough: next / previous step",
+        label="Next step",
+        where="in the walkthrough",
+        scope="walkthrough",
+    ),
+    Action(
+        ("left",),
+        "move(-1)",
+        "in the walkthrough: next / previous step",
+        label="Previous step",
+        where="in the walkthrough",
+        scope="walkthrough",
+    ),
+    Action(
+        ("esc",),
+        "close",
+        "in the walkthrough: back to the monitor",
+        label="Close",
+        where="in the walkthrough",
+        scope="walkthrough",
+    ),
     _tab("1", MONITOR_TAB, "Monitor"),
     _tab("2", CURVES_TAB, "Curves"),
     _tab("3", RUNS_TAB, "Runs"),
     _tab("4", CONFIG_TAB, "Config"),
+    _tab("5", DISTRIBUTIONS_TAB, "Distributions"),
+    _tab("6", NEURONS_TAB, "Neurons"),
+    _tab("7", CLASSES_TAB, "Classes"),
     Action(
         ("f1", "?"),
         "help",

@@ -10,6 +10,7 @@ which draws from that record. The app never trains on its own.
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -23,27 +24,38 @@ from textual.worker import Worker, WorkerState
 
 from nntui.config import DATA_SOURCES, ConfigError, dump_config, source_tasks, with_overrides
 from nntui.logs import setup_logging
+from nntui.runs.resume import ResumeError, ResumePlan, plan_resume
+from nntui.runs.store import RunLookupError, RunStore
 from nntui.tui import actions
 from nntui.tui.actions import MONITOR_TAB, palette_entries
 from nntui.tui.controller import RunController
 from nntui.tui.messages import (
     BoundaryReady,
     ModelSaved,
+    NeuronMapsReady,
     QuitRequested,
     RetrainRequested,
     RunEventsPosted,
 )
 from nntui.tui.screens.confirm_quit import ConfirmQuitScreen, QuitChoice
+from nntui.tui.screens.continue_prompt import ContinuePrompt
 from nntui.tui.screens.monitor import MonitorScreen
+from nntui.tui.screens.walkthrough import WalkthroughReady, WalkthroughScreen, walkthrough_job
 from nntui.tui.widgets.config_editor import problem_line
 from nntui.tui.widgets.diagnostics_help import DiagnosticsHelpScreen
 from nntui.tui.widgets.help import HelpScreen
+from nntui.tui.widgets.status import StatusPanel
 
 if TYPE_CHECKING:
     import logging
 
     from nntui.config import Config, LoadedConfig
 
+#: Why ``c`` cannot continue: the run has no folder in the run store.
+NOT_RECORDED = (
+    "Nothing to continue: this run is not recorded (logging.runs_dir is null); "
+    "set logging.runs_dir (press e) and retrain."
+)
 #: How long quitting waits for the training thread (it stops within one batch).
 QUIT_WAIT_S = 1.0
 #: Pause between the first frame and the first run (the screen finishes building).
@@ -125,10 +137,20 @@ class NNTuiApp(App[int]):
 
     # -- runs --------------------------------------------------------------------------
 
-    async def start_run(self) -> None:
-        """Start training ``self.config`` in a thread worker (stopping any current run)."""
+    async def start_run(self, *, plan: ResumePlan | None = None, seed: int | None = None) -> None:
+        """Start training ``self.config`` in a thread worker (stopping any current run).
+
+        Args:
+            plan: continue a recorded run instead (``c``).
+            seed: a new random seed this run draws (``R``): shown in the status line.
+        """
         await self.controller.stop()
-        run_id = self.controller.begin(self.config)
+        if plan is None:
+            run_id = self.controller.begin(self.config)
+        else:
+            resume, parent = plan.resume, plan.parent.id
+            run_id = self.controller.begin(plan.config, resume=resume, resumed_from=parent)
+        self.monitor.query_one(StatusPanel).seed = seed
         self.monitor.new_run()
         self.refresh_bindings()  # Pause, Stop and Save model are live again
         # Launch once the reset screen is drawn, so that frame does not compete
@@ -152,6 +174,13 @@ class NNTuiApp(App[int]):
     def on_run_events_posted(self, message: RunEventsPosted) -> None:
         if self.controller.receive(message.run_id, message.events):
             self.monitor.show_events(message.events)
+
+    def on_neuron_maps_ready(self, message: NeuronMapsReady) -> None:
+        if message.run_id == self.controller.run_id:
+            self.monitor.show_neuron_maps(message.maps)
+
+    def on_walkthrough_ready(self, message: WalkthroughReady) -> None:
+        self.push_screen(WalkthroughScreen(message.walk, message.title))
 
     def on_boundary_ready(self, message: BoundaryReady) -> None:
         if message.run_id == self.controller.run_id:
@@ -249,6 +278,50 @@ class NNTuiApp(App[int]):
         if refused is not None:
             self.notify(refused, severity="error")
 
+    async def action_retrain_new_seed(self) -> None:
+        """Retrain the current config with a new random ``data.random_seed``."""
+        seed = secrets.randbelow(2**31)
+        try:
+            config = with_overrides(self.config, {"data.random_seed": seed})
+        except ConfigError as error:  # pragma: no cover - any seed ≥ 0 is valid
+            self.notify(f"Not retrained: {error}", severity="error")
+            return
+        self.config = config
+        await self.start_run(seed=seed)
+
+    def action_continue_run(self) -> None:
+        """Continue the current run for more epochs from its checkpoint (asks how many)."""
+        recorder = self.controller.recorder
+        if recorder is None:
+            self.notify(NOT_RECORDED, severity="error")
+        elif not isinstance(self.screen, ContinuePrompt):
+            prompt = ContinuePrompt(recorder.id, self.config.training.epochs)
+            self.push_screen(prompt, self._continue_for)
+
+    async def _continue_for(self, more: int | None) -> None:
+        recorder = self.controller.recorder
+        if more is None or recorder is None:
+            return
+        await self.controller.stop()  # a live run stops first: its checkpoint is written
+        try:
+            plan = plan_resume(RunStore(recorder.folder.path.parent), recorder.id, more)
+        except (ResumeError, RunLookupError) as error:
+            self.notify(f"Not continued: {error}", severity="error")
+            return
+        await self.start_run(plan=plan)
+
+    def action_toggle_mark(self) -> None:
+        """Runs: mark or unmark the selected run; marked runs are overlaid on the Curves tab."""
+        self.monitor.stored.toggle_mark()
+
+    def action_sort_runs(self) -> None:
+        """Runs: sort the table by the next column (clicking a header sorts by it)."""
+        self.monitor.stored.sort()
+
+    def action_open_run(self) -> None:
+        """Runs: open the selected run (its architecture, final metrics and boundary)."""
+        self.monitor.open_selected_run()
+
     def action_export_run(self) -> None:
         """Export the selected run's history (Runs tab; else the latest run) to CSV and JSON."""
         self.monitor.export_selected_run()
@@ -260,6 +333,23 @@ class NNTuiApp(App[int]):
     async def action_cycle_smoothing(self) -> None:
         """Curves: the next smoothing strength (0, 0.6, 0.9, 0.99); the raw curve stays, faint."""
         await self.monitor.cycle_smoothing()
+
+    async def action_cycle_quantity(self) -> None:
+        """Distributions: the next quantity (weights, biases, activations, gradients)."""
+        await self.monitor.cycle_quantity()
+
+    async def action_page(self, step: int) -> None:
+        """Distributions: the previous / next layer; Neurons: the previous / next page."""
+        await self.monitor.page(step)
+
+    def action_walkthrough(self) -> None:
+        """Paused or finished: one test sample through the network, step by step."""
+        job = walkthrough_job(self.controller.runner, self.controller.record)
+        if isinstance(job, str):
+            self.notify(job)
+            return
+        post = self.post_message
+        self.run_worker(lambda: post(job()), thread=True, group="walkthrough")
 
     def action_show_tab(self, tab: str) -> None:
         """Show a tab (1 Monitor, 2 Curves, 3 Runs, 4 Config)."""

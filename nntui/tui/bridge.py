@@ -30,8 +30,12 @@ from textual.message import Message
 from nntui.training.boundary import BoundaryComputed
 from nntui.training.control import RunControl
 from nntui.training.events import EpochEnded, RunEvent, RunStarted
-from nntui.tui.messages import BoundaryReady, RunEventsPosted
+from nntui.training.measurements import ClassQualityMeasured, DistributionsMeasured
+from nntui.training.neuron_maps import NeuronMapsComputed
+from nntui.tui.messages import BoundaryReady, NeuronMapsReady, RunEventsPosted
 
+#: On-demand measurements of an epoch travel with the epochs (paced, never dropped).
+MEASUREMENTS = (DistributionsMeasured, ClassQualityMeasured)
 #: Upper bound on epoch posts per second (the screen refresh budget).
 MAX_POSTS_PER_SECOND = 10.0
 #: Longest the training thread waits for the app to draw a new network.
@@ -80,7 +84,7 @@ class EventBridge:
 
     def __call__(self, event: RunEvent | BoundaryComputed) -> None:
         """Receive one event from the runner (called in the training thread)."""
-        if isinstance(event, EpochEnded):
+        if isinstance(event, (EpochEnded, *MEASUREMENTS)):  # paced like the epochs they follow
             paused = self._control is not None and self._control.is_paused
             with self._lock:
                 self._pending.append(event)
@@ -100,6 +104,12 @@ class EventBridge:
         with self._lock:
             self._post_pending()
             self._post(BoundaryReady(self.run_id, grid))
+
+    def neuron_maps(self, maps: NeuronMapsComputed) -> None:
+        """Post neuron maps, after the epochs buffered before them."""
+        with self._lock:
+            self._post_pending()
+            self._post(NeuronMapsReady(self.run_id, maps))
 
     def network_shown(self) -> None:
         """The app drew the new network (or gave up on it): training may go on."""

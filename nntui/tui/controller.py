@@ -30,8 +30,9 @@ from nntui.training.boundary import BoundaryHook, BoundaryRequest
 from nntui.training.control import RunControl
 from nntui.training.events import RunEvent, RunFailed, RunPaused
 from nntui.training.record import Phase, RunRecord
-from nntui.training.runner import NetworkRunner, SaveModelError
+from nntui.training.runner import NetworkRunner, Resume, SaveModelError
 from nntui.tui.bridge import EventBridge
+from nntui.tui.inside import InsideDemands
 from nntui.tui.messages import BoundaryReady, ModelSaved
 from nntui.tui.run_history import RunHistory
 
@@ -87,7 +88,14 @@ class RunController:
         self.bridge: EventBridge | None = None
         #: The current run's folder in the run store (None: not recorded).
         self.recorder: RunRecorder | None = None
+        #: This session's recorded runs: run number → id in the run store.
+        self.recorded: dict[int, str] = {}
+        #: What the next launch continues (``c``): checkpoint and the parent's id.
+        self._resume: Resume | None = None
+        self._resumed_from: str | None = None
         self.boundary_request = BoundaryRequest()
+        #: Distributions, confusion matrix, neuron maps: measured while their tab shows.
+        self.inside = InsideDemands()
         #: Set once the app is ending: no new thread may start.
         self.closing = False
         #: The user asked the current run to hold (the record says when it does).
@@ -118,11 +126,19 @@ class RunController:
 
     # -- a run's life ---------------------------------------------------------------
 
-    def begin(self, config: Config) -> int:
+    def begin(
+        self, config: Config, *, resume: Resume | None = None, resumed_from: str | None = None
+    ) -> int:
         """Record a new run of ``config`` (the old one must be stopped); returns its id.
 
         The thread starts with :meth:`launch`, once the screen shows the new run.
+
+        Args:
+            config: the run's config.
+            resume: continue a recorded run from its checkpoint (``c``).
+            resumed_from: the id of the run continued (written in the new run's folder).
         """
+        self._resume, self._resumed_from = resume, resumed_from
         self.run_id += 1
         self.record = self.runs.new_run(config)
         self.control = RunControl()
@@ -144,11 +160,16 @@ class RunController:
             on_event=self.bridge,
             control=control,
             logger=self.logger,
-            hooks=[self.hook],
+            hooks=[self.hook, *self.inside.hooks(self.bridge, self.bridge.neuron_maps)],
+            resume=self._resume,
         )
         runner = self.runner
         warn = functools.partial(self.app.notify, severity="warning")  # thread-safe (post_message)
-        self.recorder = start_recording(runner, record.config.logging.runs_dir, warn=warn)
+        self.recorder = start_recording(
+            runner, record.config.logging.runs_dir, resumed_from=self._resumed_from, warn=warn
+        )
+        if self.recorder is not None:
+            self.recorded[record.number] = self.recorder.id
 
         def train() -> dict[str, Any]:
             with single_blas_thread():
@@ -326,6 +347,27 @@ class RunController:
                 post(ModelSaved(number, written))
 
         return save
+
+    def measure_after_run(self) -> None:
+        """A tab of the inside views was opened after the run: measure the final network once."""
+        runner, bridge = self.runner, self.bridge
+        if self.is_live or runner is None or bridge is None or self.closing:
+            return
+        record, inside = self.record, self.inside
+        epoch = 0 if record is None else record.epochs_done
+
+        def compute() -> None:
+            hook = inside.distributions_hook
+            if inside.distributions.enabled and hook is not None:
+                measured = hook.measure_now(epoch)
+                if measured is not None:
+                    bridge(measured)
+            if inside.neuron_maps.enabled and inside.maps_hook is not None:
+                maps = inside.maps_hook.maps_now()
+                if maps is not None:
+                    bridge.neuron_maps(maps)
+
+        self.app.run_worker(compute, thread=True, group="inside")
 
     def boundary_after_run(self, rows: int, cols: int) -> None:
         """After a run, a new panel size needs a new grid: compute it off the UI thread."""

@@ -13,6 +13,7 @@ from textual.message import Message
 
 from nntui.training.boundary import BoundaryComputed
 from nntui.training.events import RunEvent
+from nntui.training.neuron_maps import NeuronMapsComputed
 
 if TYPE_CHECKING:
     from nntui.config import Config
@@ -29,6 +30,19 @@ class RunEventsPosted(Message):
         super().__init__()
         self.run_id = run_id
         self.events = events
+
+
+class NeuronMapsReady(Message):
+    """Neuron maps the training thread computed (the newest of a run replaces a queued one)."""
+
+    def __init__(self, run_id: int, maps: NeuronMapsComputed) -> None:
+        super().__init__()
+        self.run_id = run_id
+        self.maps = maps
+
+    def can_replace(self, message: Message) -> bool:
+        """Newer maps of the same run supersede older ones."""
+        return isinstance(message, NeuronMapsReady) and message.run_id == self.run_id
 
 
 class BoundaryReady(Message):

@@ -53,7 +53,9 @@ def test_events_arrive_in_order_started_epochs_finished() -> None:
         5,
         6,
     ]
-    assert finished.results is results
+    # run() returns the results document flat: the test metrics also at the top.
+    assert results == {**finished.results, **finished.results["test"]}
+    assert set(finished.results["test"]) == {"loss", "accuracy"}
     assert finished.status == results["status"] == "completed"
     assert finished.stop_message == results["stop_message"]
     assert results["epochs_completed"] == 6

@@ -10,6 +10,7 @@ from textual.app import App
 from nntui.tui import actions
 from nntui.tui.actions import ACTIONS, help_rows, palette_entries
 from nntui.tui.app import NNTuiApp
+from nntui.tui.screens.walkthrough import WalkthroughScreen
 from nntui.tui.widgets.config_editor import ConfigEditor
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -50,7 +51,12 @@ def test_the_editors_keys_are_explained_in_the_readme_row_of_e() -> None:
 
 
 def test_every_action_has_a_method_where_it_is_bound() -> None:
-    owners: dict[str, type] = {"app": NNTuiApp, "editor": ConfigEditor, "textual": App}
+    owners: dict[str, type] = {
+        "app": NNTuiApp,
+        "editor": ConfigEditor,
+        "walkthrough": WalkthroughScreen,
+        "textual": App,
+    }
     for action in ACTIONS:
         assert hasattr(owners[action.scope], f"action_{action.name}"), action.action
 
@@ -71,7 +77,10 @@ def test_the_footer_shows_help_and_quit_then_the_runs_and_no_tabs_own_keys() -> 
 def test_help_rows_join_neighbours_that_share_a_line() -> None:
     rows = dict(help_rows())
     assert rows["l"].startswith("log ⇄ linear") and rows["m"].startswith("in Curves")
-    assert rows["1 2 3 4"] == "Monitor, Curves, Runs, Config tab"
+    assert (
+        rows["1 2 3 4 5 6 7"]
+        == "Monitor, Curves, Runs, Config, Distributions, Neurons, Classes tab"
+    )
     assert "q / ctrl+q" in rows and "p / space" in rows and "f1 / ?" in rows
 
 
@@ -91,4 +100,9 @@ def test_letter_keys_give_way_to_the_editor_and_tab_keys_to_their_tab() -> None:
         "toggle_log_y": (actions.MONITOR_TAB, actions.CURVES_TAB),
         "cycle_smoothing": (actions.CURVES_TAB,),
         "export_run": (actions.RUNS_TAB,),
+        "toggle_mark": (actions.RUNS_TAB,),
+        "sort_runs": (actions.RUNS_TAB,),
+        "open_run": (actions.RUNS_TAB,),
+        "cycle_quantity": (actions.DISTRIBUTIONS_TAB,),
+        "page": (actions.DISTRIBUTIONS_TAB, actions.NEURONS_TAB),
     }

@@ -384,4 +384,4 @@ async def test_the_palette_and_the_help_list_the_playground_actions(tiny_config)
         "Diagnostics help",
     } <= titles
     keys = {line.split("  ")[0].strip() for line in help_text.splitlines() if line.strip()}
-    assert {"n", "w", "x", "l", "m", "d", "1 2 3 4"} <= keys
+    assert {"n", "w", "x", "l", "m", "d", "v", "[ / ]", "b", "1 2 3 4 5 6 7"} <= keys

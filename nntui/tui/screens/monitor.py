@@ -26,20 +26,35 @@ from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tabs
 from nntui.files import atomic_write_text
 from nntui.training.boundary import MIN_INTERVAL_S, BoundaryComputed
 from nntui.training.events import EpochEnded, RunEvent, RunStarted
+from nntui.training.measurements import ClassQualityMeasured, DistributionsMeasured
+from nntui.training.neuron_maps import NeuronMapsComputed
 from nntui.training.record import Phase, RunRecord
-from nntui.tui.actions import CONFIG_TAB, CURVES_TAB, MONITOR_TAB, RUNS_TAB, TAB_ORDER
+from nntui.tui.actions import (
+    CLASSES_TAB,
+    CONFIG_TAB,
+    CURVES_TAB,
+    DISTRIBUTIONS_TAB,
+    MONITOR_TAB,
+    NEURONS_TAB,
+    RUNS_TAB,
+    TAB_ORDER,
+)
 from nntui.tui.messages import QuitRequested, RetrainRequested
 from nntui.tui.pacing import RedrawPacer
 from nntui.tui.run_export import export_run
+from nntui.tui.stored_runs import StoredRuns
 from nntui.tui.summaries import divergence_note, gradient_summaries, metric_summaries
 from nntui.tui.widgets.architecture import ArchitecturePanel
 from nntui.tui.widgets.boundary import DecisionBoundary
 from nntui.tui.widgets.boundary_panel import BoundaryPanel
 from nntui.tui.widgets.config_editor import ConfigEditor, Purpose, problems_text
+from nntui.tui.widgets.confusion import ConfusionView
+from nntui.tui.widgets.distributions import DistributionsView
 from nntui.tui.widgets.gradients import GradientsPanel
 from nntui.tui.widgets.learning_curves import LearningCurves
 from nntui.tui.widgets.metrics import MetricsPanel
-from nntui.tui.widgets.runs import RunsTable, run_cells, run_summary
+from nntui.tui.widgets.neurons import NeuronsView
+from nntui.tui.widgets.runs import RunsTable, run_cells, run_summary, store_cells
 from nntui.tui.widgets.status import StatusPanel
 from nntui.tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 
@@ -49,6 +64,8 @@ if TYPE_CHECKING:
 
 WidgetType = TypeVar("WidgetType", bound=Widget)
 
+#: Events whose redraw is paced (an epoch, and the measurements that follow it).
+PACED_EVENTS = (EpochEnded, DistributionsMeasured, ClassQualityMeasured)
 #: How often the screen collects epochs the bridge is still holding (e.g. before a pause).
 FLUSH_EVERY_S = 0.25
 #: Panel titles, by widget id.
@@ -59,7 +76,10 @@ TITLES = {
     "boundary": "Decision boundary",
     "status": "Status",
 }
-RUNS_HINT = "↑/↓ select · ←/→ scroll · x exports to new ./nntui-run-N.csv and .json files"
+RUNS_HINT = (
+    "↑/↓ select · k mark for Curves · O sort (or click a header) · o/enter open · "
+    "x export to ./nntui-run-N.csv, .json"
+)
 #: The Curves tab's own keys (not in the footer: a footer that changed with the tab
 #: would be rebuilt on every tab switch, ~20 ms median and ~80 ms p95 on 2 cores).
 CURVES_HINT = "l log ⇄ linear y · m smoothing 0 → 0.6 → 0.9 → 0.99"
@@ -118,8 +138,11 @@ class MonitorScreen(Screen[None]):
         #: The tab on screen (kept here: the footer asks for it on every refresh).
         self.active_tab = MONITOR_TAB
         self._pending_grid: BoundaryComputed | None = None
+        self._neuron_maps: NeuronMapsComputed | None = None
         #: The run whose previous run the Curves tab overlays (``None``: not decided yet).
         self._overlaid: int | None = None
+        #: The Runs tab's recorded runs: earlier ones listed, marked ones overlaid, one opened.
+        self.stored = StoredRuns(self)
         self._grid_shape: tuple[int, int] | None = None
         self._planar = False
         self._pacer = RedrawPacer()
@@ -148,6 +171,10 @@ class MonitorScreen(Screen[None]):
                     cursor_blink=not self.deterministic,
                     id="config-editor",
                 )
+            # Inside the network: built when first shown, measured only while shown.
+            yield TabPane("Distributions", id=DISTRIBUTIONS_TAB)
+            yield TabPane("Neurons", id=NEURONS_TAB)
+            yield TabPane("Classes", id=CLASSES_TAB)
         yield TooSmallNotice(id="too-small")
         yield Footer()
 
@@ -185,7 +212,7 @@ class MonitorScreen(Screen[None]):
                 self._show_network(event)
         if record.phase.is_final:
             self._run_ended()
-        elif record.phase is Phase.PAUSED or not all(isinstance(e, EpochEnded) for e in events):
+        elif record.phase is Phase.PAUSED or not all(isinstance(e, PACED_EVENTS) for e in events):
             self.redraw_now()  # a phase change, or a paused run's last epoch: shown at once
         else:
             self._request_redraw()
@@ -216,7 +243,7 @@ class MonitorScreen(Screen[None]):
 
     def _run_ended(self) -> None:
         self.redraw_now()
-        self._refresh_runs_table()
+        self._refresh_runs_table(reread=True)
         self.app.refresh_bindings()
         if self._boundary_shown():
             self.controller.boundary_after_run(*self.query_one(DecisionBoundary).grid_shape())
@@ -302,6 +329,41 @@ class MonitorScreen(Screen[None]):
             self._refresh_curves()
         elif self.active_tab == RUNS_TAB:
             self._refresh_runs_table()
+        elif self.active_tab in (DISTRIBUTIONS_TAB, CLASSES_TAB):
+            self._refresh_inside(record)
+
+    def _refresh_inside(self, record: RunRecord | None) -> None:
+        """The Distributions or Classes tab, from the record (nothing is computed here)."""
+        distributions = self._mounted(DistributionsView)
+        if distributions is not None and self.active_tab == DISTRIBUTIONS_TAB:
+            distributions.show(record)
+        confusion = self._mounted(ConfusionView)
+        if confusion is not None and self.active_tab == CLASSES_TAB:
+            confusion.show(record)
+
+    def show_neuron_maps(self, maps: NeuronMapsComputed) -> None:
+        """Neuron maps the training thread computed (drawn when the Neurons tab is built)."""
+        self._neuron_maps = maps
+        view = self._mounted(NeuronsView)
+        if view is not None and self.active_tab == NEURONS_TAB and not self._app_ending():
+            view.show(maps)
+
+    async def cycle_quantity(self) -> None:
+        """``v``: the Distributions tab's next quantity."""
+        view = self._mounted(DistributionsView)
+        if view is not None:
+            view.next_quantity()
+
+    async def page(self, step: int) -> None:
+        """``[``/``]``: the Distributions tab's layer, or the Neurons tab's page of units."""
+        if self.active_tab == DISTRIBUTIONS_TAB:
+            view = self._mounted(DistributionsView)
+            if view is not None:
+                view.next_layer(step)
+        elif self.active_tab == NEURONS_TAB:
+            neurons = self._mounted(NeuronsView)
+            if neurons is not None:
+                neurons.next_page(step)
 
     def _refresh_monitor(self, record: RunRecord | None) -> None:
         self._monitor_stale = False
@@ -319,22 +381,33 @@ class MonitorScreen(Screen[None]):
         """Plot the current run (and, for a new run, overlay the previous one)."""
         curves = self._mounted(LearningCurves)
         record = self.controller.record
+        if curves is not None and record is None and self.stored.marks_changed:
+            self.stored.marks_changed = False  # no run yet: the marked runs alone
+            curves.show_marked(self.stored.marked_histories(), self.shown_task)
         if curves is None or record is None:
             return
         curves.show_record(record, record.task or self.shown_task)
         # The overlay needs the run's loss and metric: decided once its RunStarted came.
         overlay_for = record.number if record.started is not None else None
-        if new_run or overlay_for != self._overlaid:
+        if new_run or overlay_for != self._overlaid or self.stored.marks_changed:
             self._overlaid = overlay_for
-            curves.show_previous_record(self.controller.runs.previous(record), record)
+            self.stored.marks_changed = False
+            marked = self.stored.marked_histories()  # runs marked in the Runs tab win
+            if marked:
+                curves.show_marked(marked, record.task or self.shown_task)
+            else:
+                curves.show_previous_record(self.controller.runs.previous(record), record)
 
-    def _refresh_runs_table(self) -> None:
+    def _refresh_runs_table(self, *, reread: bool = False) -> None:
         table = self._mounted(RunsTable)
         if table is None:
             return
+        if reread:
+            self.stored.reread()
         runs = self.controller.runs
-        table.show_runs([run_cells(record, runs.changes(record)) for record in runs])
-        self._show_run_detail(table.selected_run())
+        rows = [run_cells(record, runs.changes(record)) for record in runs]
+        table.show_runs(rows + [store_cells(summary) for summary in self.stored.earlier])
+        self._show_run_detail(table.selected_key())
 
     def _mounted(self, kind: type[WidgetType]) -> WidgetType | None:
         """The one widget of ``kind`` if its tab was built, else ``None``."""
@@ -409,7 +482,13 @@ class MonitorScreen(Screen[None]):
                 Static("", id="runs-detail"),
                 Static(RUNS_HINT, id="runs-hint"),
             )
-            self.query_one("#runs").border_title = "Every run since nntui opened"
+            self.query_one("#runs").border_title = self.stored.title
+        elif tab == DISTRIBUTIONS_TAB:
+            await pane.mount(DistributionsView(id="distributions"))
+        elif tab == NEURONS_TAB:
+            await pane.mount(NeuronsView(id="neurons"))
+        elif tab == CLASSES_TAB:
+            await pane.mount(ConfusionView(id="classes"))
 
     async def toggle_log_y(self) -> None:
         """``l``: log ⇄ linear, for the losses' sparklines (Monitor) or the plots (Curves)."""
@@ -450,26 +529,44 @@ class MonitorScreen(Screen[None]):
 
     def on_data_table_row_highlighted(self, event: RunsTable.RowHighlighted) -> None:
         if isinstance(event.data_table, RunsTable):
-            self._show_run_detail(event.data_table.selected_run())
+            self._show_run_detail(event.data_table.selected_key())
 
-    def _show_run_detail(self, number: int | None) -> None:
+    def open_selected_run(self) -> None:
+        """Open the run selected in the Runs tab (``o``; enter in the table)."""
+        table = self._mounted(RunsTable)
+        self.stored.open(table.selected_key() if table is not None else None)
+
+    def on_data_table_row_selected(self, event: RunsTable.RowSelected) -> None:
+        if isinstance(event.data_table, RunsTable):
+            self.stored.open(event.data_table.selected_key())
+
+    def _show_run_detail(self, key: str | None) -> None:
         runs = self.controller.runs
-        record = runs.get(number) if number is not None else None
+        record = runs.get(int(key)) if key is not None and key.isdigit() else None
         text = run_summary(record, runs.changes(record)) if record is not None else "No runs yet."
+        if record is None and key is not None:
+            text = self.stored.detail(key)
         # The table can highlight its first row before this sibling is mounted.
         for detail in self.query("#runs-detail").results(Static):
             detail.update(text)
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         active = self.active_tab = event.tabbed_content.active
-        if active in (CURVES_TAB, RUNS_TAB):
+        self.controller.inside.follow_tab(active)  # measure only what this tab shows
+        if active in (CURVES_TAB, RUNS_TAB, DISTRIBUTIONS_TAB, NEURONS_TAB, CLASSES_TAB):
             await self.build_tab(active)
+        if active in (DISTRIBUTIONS_TAB, CLASSES_TAB):
+            self._refresh_inside(self.controller.record)
+            self.controller.measure_after_run()
+        elif active == NEURONS_TAB:
+            self.query_one(NeuronsView).show(self._neuron_maps)
+            self.controller.measure_after_run()
         if active == MONITOR_TAB and self._monitor_stale and not self._app_ending():
             self._refresh_monitor(self.controller.record)
         elif active == CURVES_TAB:
             self._refresh_curves()
         elif active == RUNS_TAB:
-            self._refresh_runs_table()
+            self._refresh_runs_table(reread=True)
             self.query_one(RunsTable).focus()
         if active == CONFIG_TAB:
             self.query_one(ConfigEditor).focus_text()

@@ -77,6 +77,8 @@ class StatusPanel(Vertical):
     ) -> None:
         super().__init__(id=id, classes=classes)
         self.show_timing = show_timing
+        #: The seed of a run started with a new random seed (``R``), shown in the line.
+        self.seed: int | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="status-line"):
@@ -116,6 +118,8 @@ class StatusPanel(Vertical):
         """The status line, longest first, then shorter forms for narrow terminals."""
         done = record.epochs_done if record is not None else 0
         epoch = f"epoch {done}/{(record.epochs if record is not None else 0) or '?'}"
+        if self.seed is not None:
+            epoch += f" · seed {self.seed}"
         lr = format_learning_rate(record.learning_rate if record is not None else None)
         if not self.show_timing:
             return (
