@@ -13,8 +13,8 @@ one-epoch spike stays visible.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -66,6 +66,7 @@ class _Series:
     values: np.ndarray
     style: Style
     goal: Goal
+    dashed: bool = False
 
     def best(self) -> tuple[float, int] | None:
         """The best finite value and its 1-based epoch, or ``None`` if there is none."""
@@ -79,11 +80,12 @@ class _Series:
 
 @dataclass(frozen=True)
 class _Layer:
-    """One polyline to draw: epochs, values already in axis space, and a style."""
+    """One polyline to draw: epochs, values already in axis space, a style, dashed or solid."""
 
     epochs: np.ndarray
     values: np.ndarray
     style: Style
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,17 +173,32 @@ class CurvePlot(Widget):
         self._series[name] = self._make_series(name, values, style, goal)
         self._changed()
 
-    def set_previous(self, name: str, values: Sequence[float]) -> None:
-        """Set the previous run's history of a series, drawn muted beneath the current one.
+    def set_previous(
+        self,
+        name: str,
+        values: Sequence[float],
+        *,
+        label: str | None = None,
+        style: str | None = None,
+        dashed: bool = False,
+    ) -> None:
+        """Set an earlier run's history of a series, drawn beneath the current one.
 
         Args:
             name: The series name (usually the same as the current series').
             values: One value per epoch.
+            label: The legend's label and the overlay's key (default ``previous NAME``):
+                several runs' series of one name are overlaid under distinct labels.
+            style: The line's style (default: muted grey, :attr:`PREVIOUS_STYLE`).
+            dashed: Draw it dashed (another line style, for overlaid runs told apart).
 
         Raises:
-            ValueError: If the values are not numbers.
+            ValueError: If the values are not numbers or the style is invalid.
         """
-        self._previous[name] = self._make_series(name, values, self.PREVIOUS_STYLE, None)
+        label = label or f"previous {name}"
+        style = style or self.PREVIOUS_STYLE
+        series = self._make_series(label, values, style, goal_for(name))
+        self._previous[label] = replace(series, dashed=dashed)
         self._changed()
 
     def clear(self) -> None:
@@ -287,9 +304,11 @@ class CurvePlot(Widget):
         to_px, to_py = _mapper(1.0, x_high, canvas.pixel_width, axis, canvas.pixel_height)
         for layer in layers:
             epochs, values = downsample_minmax(layer.epochs, layer.values, 2 * canvas.pixel_width)
-            canvas.polyline(
-                zip(to_px(epochs).tolist(), to_py(values).tolist(), strict=True), layer.style
-            )
+            points = zip(to_px(epochs).tolist(), to_py(values).tolist(), strict=True)
+            if layer.dashed:
+                _dashed_polyline(canvas, points, layer.style)
+            else:
+                canvas.polyline(points, layer.style)
         tick_rows: dict[int, str] = {}
         for value, tick_label in axis.ticks:
             row = int(to_py(np.array([value]))[0]) // 4
@@ -314,7 +333,8 @@ class CurvePlot(Widget):
         to_axis: _Transform = log10_positive if self.log_y else np.asarray
         layers: list[_Layer] = []
         for series in self._previous.values():
-            layers.append(self._layer(series.values, to_axis, series.style))
+            layer = self._layer(series.values, to_axis, series.style)
+            layers.append(replace(layer, dashed=series.dashed))
         for series in self._series.values():
             if self.smooth:
                 layers.append(self._layer(series.values, to_axis, series.style + _FAINT))
@@ -353,7 +373,7 @@ class CurvePlot(Widget):
             entries.append(entry)
         for series in self._previous.values():
             best = series.best()
-            text = f"┄┄ previous {series.name}"
+            text = f"{'╍ ╍' if series.dashed else '┄┄'} {series.name}"
             if best is not None:
                 text += f" best {format_metric(best[0])} @{best[1]}"
             entries.append([Segment(text, series.style)])
@@ -362,6 +382,19 @@ class CurvePlot(Widget):
         if flags and entries:
             entries.append([Segment(f"[{', '.join(flags)}]", _AXIS_STYLE)])
         return _wrap_entries(entries, width)
+
+
+def _dashed_polyline(
+    canvas: BrailleCanvas, points: Iterable[tuple[int, int]], style: Style, dash: int = 4
+) -> None:
+    """Draw a polyline on ``canvas`` in dashes of ``dash`` pixel columns (gaps as wide)."""
+    scratch = BrailleCanvas(canvas.width, canvas.height)
+    scratch.polyline(points)
+    for x in range(scratch.pixel_width):
+        if (x // dash) % 2 == 0:
+            for y in range(scratch.pixel_height):
+                if scratch.is_set(x, y):
+                    canvas.set(x, y, style)
 
 
 def _mapper(

@@ -26,6 +26,8 @@ TRAIN_STYLE = "#4fc3f7"
 VAL_STYLE = "#ffb74d"
 
 History = Mapping[str, Sequence[float | None]]
+#: The marked runs' colours (their validation curves dimmed), in the order they were marked.
+MARKED_STYLES = ("#e57373", "#81c784", "#ba68c8", "#fff176", "#4db6ac", "#f06292")
 #: The smoothing strengths ``m`` steps through (EMA weights; 0 is off).
 SMOOTHING_STEPS = (0.0, 0.6, 0.9, 0.99)
 
@@ -144,6 +146,29 @@ class LearningCurves(Vertical):
                 values = finite_values(history, key)
                 if values:
                     score_plot.set_previous(key, values)
+
+    def show_marked(self, runs: Sequence[tuple[str, History]], task: str) -> None:
+        """Overlay the runs marked in the Runs tab, each in its own colour and line style, by id.
+
+        Replaces the previous-run overlay; an empty ``runs`` removes every overlay.
+        Only the curves the current task measures are overlaid.
+        """
+        loss_plot, score_plot = self.plots
+        loss_plot.clear_previous()
+        score_plot.clear_previous()
+        score = score_key(task)
+        keys = {"loss": loss_plot, "val_loss": loss_plot, score: score_plot}
+        keys[f"val_{score}"] = score_plot
+        for index, (run_id, history) in enumerate(runs):
+            style = MARKED_STYLES[index % len(MARKED_STYLES)]
+            dashed = index % 2 == 1  # neighbours differ in line style too
+            for key, plot in keys.items():
+                values = finite_values(history, key)
+                if values:
+                    shade = style + (" dim" if key.startswith("val_") else "")
+                    plot.set_previous(
+                        key, values, label=f"{run_id} {key}", style=shade, dashed=dashed
+                    )
 
     def toggle_log_y(self) -> bool:
         """Switch both plots between linear and log y; returns the new setting."""

@@ -1,4 +1,4 @@
-"""The runs table: every run of this session, how it ended and its key settings; details below.
+"""The runs table: this session's runs and earlier recorded ones, how they ended; details below.
 
 The table fits 120 columns: how each run ended and its numbers first (``val``
 numbers come from the validation rows, ``test`` from the test rows scored
@@ -9,19 +9,21 @@ shown under the table (:func:`run_summary`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable
 
+from nntui.runs.store import RunStore
 from nntui.training.record import Phase, RunRecord
 from nntui.tui.formatting import format_metric
 from nntui.tui.run_history import ConfigChange, show_value
 
 if TYPE_CHECKING:
     from nntui.config import TrainingConfig
+    from nntui.runs.summary import RunSummary
 
 COLUMNS = (
     "#",
@@ -41,6 +43,17 @@ MAX_TABLE_WIDTH = 118
 #: The task as the table shows it (short: the table is wide).
 TASK_TEXT = {"classification": "classify", "regression": "regress"}
 
+#: A recorded run's status → Rich style in the table.
+STORE_STYLES = {
+    "completed": "green",
+    "early_stopped": "green",
+    "interrupted": "yellow",
+    "running": "cyan",
+    "crashed": "bold red",
+    "diverged": "bold red",
+    "error": "bold red",
+    "damaged": "bold red",
+}
 #: Phase → Rich style in the table.
 PHASE_STYLES = {
     Phase.COMPLETED: "green",
@@ -116,49 +129,150 @@ def run_cells(record: RunRecord, changes: Sequence[ConfigChange]) -> tuple[str |
     )
 
 
+def store_cells(summary: RunSummary) -> tuple[str | Text, ...]:
+    """The table row of a run recorded earlier (read from its folder's ``summary.json``)."""
+    task = summary.task
+    status = summary.status if summary.problem is None else "damaged"
+    val_loss = summary.best.get("value") if summary.best.get("monitor") == "val_loss" else None
+    return (
+        summary.id,
+        Text(status, style=STORE_STYLES.get(status, "")),
+        f"{summary.epochs_done}/{summary.epochs_planned}",
+        format_metric(val_loss),
+        format_metric(summary.best_metric.get("value")),
+        format_metric(summary.test_metric),
+        TASK_TEXT.get(task, task),
+        summary.source,
+        "",
+        "",
+        "",
+    )
+
+
+def sort_key(cell: str | Text) -> tuple[int, float, str]:
+    """Numbers by value (``3/10`` by its first number), then words, then blanks (``—``)."""
+    text = cell.plain if isinstance(cell, Text) else cell
+    head = text.split("/", 1)[0].strip()
+    try:
+        return 0, float(head), text
+    except ValueError:
+        return (2, 0.0, text) if head in ("", "—", "-") else (1, 0.0, text)
+
+
 class RunsTable(DataTable[Any]):
-    """One row per run, newest last; the selected row is the one exports act on."""
+    """One row per run, newest last; the selected row is the one exports act on.
+
+    Sorted by a column when asked (:meth:`sort_by`); runs may be marked
+    (:meth:`toggle_mark`, shown ``◆``) to be overlaid on the Curves tab.
+    """
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self._shown: list[tuple[str | Text, ...]] = []
+        self._given: list[tuple[str | Text, ...]] = []
+        #: The column the rows are sorted by (``None``: as given) and whether reversed.
+        self.sort_column: int | None = None
+        self.sort_reverse = False
+        #: The keys (first cells) of the marked runs.
+        self.marked: list[str] = []
 
     def on_mount(self) -> None:
         self.add_columns(*COLUMNS)
 
-    def show_runs(self, rows: Sequence[tuple[str | Text, ...]]) -> None:
-        """Show ``rows`` (:func:`run_cells` of each run), changing only those that differ.
+    def sort_by(self, column: int | None = None) -> str:
+        """Sort by ``column`` (again: reversed); ``None``: the next column. Returns its name."""
+        if column is None:
+            column = 0 if self.sort_column is None else (self.sort_column + 1) % len(COLUMNS)
+        self.sort_reverse = column == self.sort_column and not self.sort_reverse
+        self.sort_column = column
+        self._redisplay()
+        return COLUMNS[column]
 
-        The cursor follows the newest run unless the user moved it elsewhere.
-        """
-        rows = list(rows)
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.sort_by(event.column_index)
+
+    def toggle_mark(self) -> str | None:
+        """Mark or unmark the selected run; returns its key (``None``: no rows)."""
+        key = self.selected_key()
+        if key is not None:
+            if key in self.marked:
+                self.marked.remove(key)
+            else:
+                self.marked.append(key)
+            self._redisplay()
+        return key
+
+    def show_runs(self, rows: Sequence[tuple[str | Text, ...]]) -> None:
+        """Show ``rows`` (:func:`run_cells` or :func:`store_cells` of each), sorted and marked."""
+        self._given = list(rows)
+        self._redisplay()
+
+    def _redisplay(self) -> None:
+        rows = self._given
+        if self.sort_column is not None:
+            column = self.sort_column
+            rows = sorted(rows, key=lambda row: sort_key(row[column]), reverse=self.sort_reverse)
+        self._show_rows([self._with_mark(row) for row in rows])
+
+    def _with_mark(self, row: tuple[str | Text, ...]) -> tuple[str | Text, ...]:
+        if str(row[0]) not in self.marked:
+            return row
+        return (Text("◆ ", style="bold magenta") + Text(str(row[0])), *row[1:])
+
+    def _show_rows(self, rows: list[tuple[str | Text, ...]]) -> None:
+        """Show ``rows``, changing only those that differ; the cursor follows the newest run."""
         if [_plain(row) for row in rows] == [_plain(row) for row in self._shown]:
             return
         at_latest = not self._shown or self.cursor_row >= len(self._shown) - 1
         keep = self.cursor_row
         if len(rows) < len(self._shown) or any(
-            str(old[0]) != str(new[0]) for old, new in zip(self._shown, rows, strict=False)
+            _key(old) != _key(new) for old, new in zip(self._shown, rows, strict=False)
         ):
             self.clear()
             self._shown = []
         for index, row in enumerate(rows):
-            key = row[0]
             if index < len(self._shown):
                 if _plain(row) != _plain(self._shown[index]):
                     for column, cell in enumerate(row):
                         self.update_cell_at(Coordinate(index, column), cell, update_width=True)
             else:
-                self.add_row(*row, key=str(key))
+                self.add_row(*row, key=_key(row))
         self._shown = rows
         if rows:
             self.move_cursor(row=len(rows) - 1 if at_latest else min(keep, len(rows) - 1))
 
-    def selected_run(self) -> int | None:
-        """The run number of the selected row, or ``None`` when the table is empty."""
+    def selected_key(self) -> str | None:
+        """The selected row's key: a run number of this session, or a recorded run's id."""
         if not self._shown or self.cursor_row < 0:
             return None
-        return int(str(self._shown[min(self.cursor_row, len(self._shown) - 1)][0]))
+        return _key(self._shown[min(self.cursor_row, len(self._shown) - 1)])
+
+    def selected_run(self) -> int | None:
+        """The selected row's run number, or ``None`` (empty, or a run of an earlier session)."""
+        key = self.selected_key()
+        return int(key) if key is not None and key.isdigit() else None
+
+
+def _key(row: tuple[str | Text, ...]) -> str:
+    cell = row[0]
+    return (cell.plain if isinstance(cell, Text) else cell).removeprefix("◆ ")
 
 
 def _plain(row: tuple[str | Text, ...]) -> tuple[str, ...]:
     return tuple(cell.plain if isinstance(cell, Text) else cell for cell in row)
+
+
+def earlier_runs(runs_dir: str | None, recorded: Iterable[str]) -> list[RunSummary]:
+    """The runs in ``runs_dir`` that are not this session's (``recorded`` ids), oldest first.
+
+    ``None`` (recording off) or a store that cannot be read: none.
+    """
+    if runs_dir is None:
+        return []
+    mine = set(recorded)
+    try:
+        summaries = RunStore(runs_dir).summaries()
+    except OSError:
+        return []
+    return [run for run in reversed(summaries) if run.id not in mine]
