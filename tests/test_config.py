@@ -448,6 +448,7 @@ def test_an_empty_config_path_names_the_flag(tmp_path: Path) -> None:
     assert str(caught.value) == "--config: the path is empty; give a config file, or - for stdin"
 
 
+@pytest.mark.slow
 def test_a_bad_value_in_a_huge_list_is_shown_as_a_bounded_excerpt(tmp_path: Path) -> None:
     layers = ", ".join(["-1"] * 100_000)
     write(tmp_path / "config.yaml", f"network:\n  hidden_layers: [{layers}]\n")
@@ -650,6 +651,7 @@ def build_plain(values: dict[str, Any]) -> dict[str, Any]:
 
 @settings(max_examples=150, deadline=None)
 @given(valid_configs, st.booleans())
+@pytest.mark.slow
 def test_dump_then_parse_round_trips(values: dict[str, Any], comments: bool) -> None:
     plain = build_plain(values)
     # Sizes up to 10⁹ samples: the round trip is the point here, not this machine's memory.

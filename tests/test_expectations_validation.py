@@ -15,7 +15,7 @@ def test_without_validation_there_are_no_val_metrics() -> None:
 
 def test_a_val_gate_without_validation_says_why_and_what_to_use() -> None:
     known = metric_names("regression", validation=False)
-    with pytest.raises(ExpectationError, match="val_r2 needs a validation set.*test_r2"):
+    with pytest.raises(ExpectationError, match=r"val_r2 needs a validation set.*test_r2"):
         parse_expectation("val_r2>=0.9", known)
 
 

@@ -198,6 +198,7 @@ LEARNABLE = [
     LEARNABLE,
     ids=[row[0] for row in LEARNABLE],
 )
+@pytest.mark.slow
 def test_small_network_learns_it(
     kind: str,
     hidden: list[int],

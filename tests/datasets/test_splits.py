@@ -24,7 +24,7 @@ def assert_within_one_row_of_the_whole(labels: np.ndarray, *sets: np.ndarray) ->
             in_class = np.count_nonzero(labels == label)
             count = np.count_nonzero(labels[rows] == label)
             # Exact in integers: |count - len(rows)·in_class/n| <= 1 (no float rounding).
-            assert abs(count * n - len(rows) * in_class) <= n, (label, count, len(rows), in_class, n)
+            assert abs(count * n - len(rows) * in_class) <= n, (label, count, len(rows), n)
 
 
 def test_fractions_round_up_and_validation_is_a_share_of_the_training_rows() -> None:

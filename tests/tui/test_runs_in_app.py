@@ -62,6 +62,7 @@ def test_sort_keys_order_numbers_then_words_then_blanks() -> None:
     assert parse_more("40") == 40 and parse_more("0") is None and parse_more("x") is None
 
 
+@pytest.mark.slow
 async def test_the_runs_tab_lists_sorts_marks_and_opens_earlier_runs(tmp_path: Path) -> None:
     first = recorded_run(tmp_path, **{"training.epochs": 2})
     second = recorded_run(tmp_path, **{"training.epochs": 3, "data.random_seed": 9})
@@ -108,6 +109,7 @@ async def test_the_runs_tab_lists_sorts_marks_and_opens_earlier_runs(tmp_path: P
         assert not isinstance(app.screen, PastRunScreen)
 
 
+@pytest.mark.slow
 async def test_enter_opens_a_run_and_recording_off_lists_this_session_only(
     tmp_path: Path,
 ) -> None:
