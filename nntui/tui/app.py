@@ -10,24 +10,21 @@ which draws from that record. The app never trains on its own.
 
 from __future__ import annotations
 
-import secrets
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events
-from textual.app import App, SystemCommand
 from textual.binding import BindingType
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from nntui.config import DATA_SOURCES, ConfigError, dump_config, source_tasks, with_overrides
+from nntui.config import ConfigError, dump_config, with_overrides
 from nntui.logs import setup_logging
-from nntui.runs.resume import ResumeError, ResumePlan, plan_resume
-from nntui.runs.store import RunLookupError, RunStore
+from nntui.runs.resume import ResumePlan
 from nntui.tui import actions
-from nntui.tui.actions import MONITOR_TAB, palette_entries
+from nntui.tui.actions import MONITOR_TAB
 from nntui.tui.controller import RunController
 from nntui.tui.messages import (
     BoundaryReady,
@@ -37,13 +34,11 @@ from nntui.tui.messages import (
     RetrainRequested,
     RunEventsPosted,
 )
+from nntui.tui.run_actions import RunActions
 from nntui.tui.screens.confirm_quit import ConfirmQuitScreen, QuitChoice
-from nntui.tui.screens.continue_prompt import ContinuePrompt
 from nntui.tui.screens.monitor import MonitorScreen
-from nntui.tui.screens.walkthrough import WalkthroughReady, WalkthroughScreen, walkthrough_job
-from nntui.tui.widgets.config_editor import problem_line
-from nntui.tui.widgets.diagnostics_help import DiagnosticsHelpScreen
-from nntui.tui.widgets.help import HelpScreen
+from nntui.tui.screens.walkthrough import WalkthroughReady, WalkthroughScreen
+from nntui.tui.view_actions import ViewActions
 from nntui.tui.widgets.status import StatusPanel
 
 if TYPE_CHECKING:
@@ -51,11 +46,6 @@ if TYPE_CHECKING:
 
     from nntui.config import Config, LoadedConfig
 
-#: Why ``c`` cannot continue: the run has no folder in the run store.
-NOT_RECORDED = (
-    "Nothing to continue: this run is not recorded (logging.runs_dir is null); "
-    "set logging.runs_dir (press e) and retrain."
-)
 #: How long quitting waits for the training thread (it stops within one batch).
 QUIT_WAIT_S = 1.0
 #: Pause between the first frame and the first run (the screen finishes building).
@@ -66,7 +56,7 @@ SETTLE_S = 0.2
 SWITCH_INTERVAL_S = 0.001
 
 
-class NNTuiApp(App[int]):
+class NNTuiApp(RunActions, ViewActions):
     """Train a network from ``config`` and show it learning.
 
     Args:
@@ -225,159 +215,6 @@ class NNTuiApp(App[int]):
     async def on_quit_requested(self, message: QuitRequested) -> None:
         await self.quit_now()
 
-    def action_toggle_pause(self) -> None:
-        """Pause a running run, or resume a paused one."""
-        if not self.controller.toggle_pause():
-            self.notify("No run in progress: press r to train again.")
-        self.monitor.redraw_now()
-        self.refresh_bindings()  # Step is live only while paused
-
-    def action_stop(self) -> None:
-        """Stop the run after its current batch; what it learned stays on screen."""
-        if not self.controller.request_stop():
-            self.notify("No run in progress.")
-        self.monitor.redraw_now()
-        self.refresh_bindings()
-
-    def action_step(self) -> None:
-        """While paused: train one more epoch per press (presses queue), then pause again."""
-        if not self.controller.can_pause:
-            self.notify("No run in progress: press r to train again.")
-        elif not self.controller.step():
-            self.notify("Step trains one epoch of a paused run: press p to pause first.")
-        elif self.controller.steps_queued:
-            self.notify(f"{self.controller.steps_queued + 1} epochs to step", timeout=1.5)
-
-    async def action_switch_task(self) -> None:
-        """Switch classification ⇄ regression and start a new run of the current config."""
-        other = "regression" if self.config.task == "classification" else "classification"
-        try:
-            config = with_overrides(self.config, {"task": other})
-        except ConfigError as error:
-            self.notify(self._task_refusal(other, error), severity="error")
-            return
-        self.config = config
-        self.sub_title = other
-        await self.start_run()
-
-    def _task_refusal(self, other: str, error: ConfigError) -> str:
-        """Why ``t`` cannot switch to ``other``, in the app's terms (not the CLI's flags)."""
-        source = self.config.data.source
-        if other in source_tasks(source):
-            why = problem_line(error.problems[0]) if error.problems else str(error)
-            return f"Cannot switch to {other}: {why}"
-        serving = ", ".join(name for name in DATA_SOURCES if other in source_tasks(name))
-        return (
-            f"The {source} data is {self.config.task} data only, so it cannot train {other}. "
-            f"For {other}, press e and set data.source to one of: {serving}."
-        )
-
-    def action_save_model(self) -> None:
-        """Save the current run's network for ``nntui predict`` (to a new file, never over one)."""
-        refused = self.controller.save_model()
-        if refused is not None:
-            self.notify(refused, severity="error")
-
-    async def action_retrain_new_seed(self) -> None:
-        """Retrain the current config with a new random ``data.random_seed``."""
-        seed = secrets.randbelow(2**31)
-        try:
-            config = with_overrides(self.config, {"data.random_seed": seed})
-        except ConfigError as error:  # pragma: no cover - any seed ≥ 0 is valid
-            self.notify(f"Not retrained: {error}", severity="error")
-            return
-        self.config = config
-        await self.start_run(seed=seed)
-
-    def action_continue_run(self) -> None:
-        """Continue the current run for more epochs from its checkpoint (asks how many)."""
-        recorder = self.controller.recorder
-        if recorder is None:
-            self.notify(NOT_RECORDED, severity="error")
-        elif not isinstance(self.screen, ContinuePrompt):
-            prompt = ContinuePrompt(recorder.id, self.config.training.epochs)
-            self.push_screen(prompt, self._continue_for)
-
-    async def _continue_for(self, more: int | None) -> None:
-        recorder = self.controller.recorder
-        if more is None or recorder is None:
-            return
-        await self.controller.stop()  # a live run stops first: its checkpoint is written
-        try:
-            plan = plan_resume(RunStore(recorder.folder.path.parent), recorder.id, more)
-        except (ResumeError, RunLookupError) as error:
-            self.notify(f"Not continued: {error}", severity="error")
-            return
-        await self.start_run(plan=plan)
-
-    def action_toggle_mark(self) -> None:
-        """Runs: mark or unmark the selected run; marked runs are overlaid on the Curves tab."""
-        self.monitor.stored.toggle_mark()
-
-    def action_sort_runs(self) -> None:
-        """Runs: sort the table by the next column (clicking a header sorts by it)."""
-        self.monitor.stored.sort()
-
-    def action_open_run(self) -> None:
-        """Runs: open the selected run (its architecture, final metrics and boundary)."""
-        self.monitor.open_selected_run()
-
-    def action_export_run(self) -> None:
-        """Export the selected run's history (Runs tab; else the latest run) to CSV and JSON."""
-        self.monitor.export_selected_run()
-
-    async def action_toggle_log_y(self) -> None:
-        """Monitor and Curves: logarithmic ⇄ linear scale of the losses."""
-        await self.monitor.toggle_log_y()
-
-    async def action_cycle_smoothing(self) -> None:
-        """Curves: the next smoothing strength (0, 0.6, 0.9, 0.99); the raw curve stays, faint."""
-        await self.monitor.cycle_smoothing()
-
-    async def action_cycle_quantity(self) -> None:
-        """Distributions: the next quantity (weights, biases, activations, gradients)."""
-        await self.monitor.cycle_quantity()
-
-    async def action_page(self, step: int) -> None:
-        """Distributions: the previous / next layer; Neurons: the previous / next page."""
-        await self.monitor.page(step)
-
-    def action_walkthrough(self) -> None:
-        """Paused or finished: one test sample through the network, step by step."""
-        job = walkthrough_job(self.controller.runner, self.controller.record)
-        if isinstance(job, str):
-            self.notify(job)
-            return
-        post = self.post_message
-        self.run_worker(lambda: post(job()), thread=True, group="walkthrough")
-
-    def action_show_tab(self, tab: str) -> None:
-        """Show a tab (1 Monitor, 2 Curves, 3 Runs, 4 Config)."""
-        self.monitor.show_tab(tab)
-
-    def action_focus_editor(self) -> None:
-        """Open the Config tab with the keyboard in the editor."""
-        self.monitor.show_editor()
-
-    def action_save_config(self) -> None:
-        """Save the editor's text to its file, atomically; a config with problems is not saved."""
-        self.monitor.check_editor("save")
-
-    def action_help(self) -> None:
-        """Show the keys and how to edit and retrain."""
-        self._open_once(HelpScreen, "help", lambda: HelpScreen(actions.help_rows()))
-
-    def action_diagnostics_help(self) -> None:
-        """Explain the gradient panel's diagnostics columns."""
-        self._open_once(DiagnosticsHelpScreen, "diagnostics-help", DiagnosticsHelpScreen)
-
-    def _open_once(self, kind: type[Screen[Any]], name: str, make: Any) -> None:
-        # Installed once and reused: composing a screen anew on every key costs ~50 ms.
-        if not isinstance(self.screen, kind):
-            if not self.is_screen_installed(name):
-                self.install_screen(make(), name)
-            self.push_screen(name)
-
     async def action_quit(self) -> None:
         """Stop the run (within one batch), then leave; unsaved config edits ask first."""
         if self.monitor.has_unsaved_edits:
@@ -401,44 +238,6 @@ class NNTuiApp(App[int]):
     async def action_quit_app(self) -> None:
         """``q``: quit, as a separate action so the footer can hide it while typing."""
         await self.action_quit()
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Hide letter keys while typing and tab keys outside their tab; dim keys with no effect."""
-        if action in actions.LETTER_ACTIONS and self._editor_has_focus():
-            return False
-        tabs = actions.TAB_ACTIONS.get(action)
-        if tabs is not None and self.monitor.active_tab not in tabs:
-            return False
-        return None if self._does_nothing_now(action) else True
-
-    def _does_nothing_now(self, action: str) -> bool:
-        """Keys that have no effect in the current state (the footer dims them)."""
-        controller = self.controller
-        if action in ("toggle_pause", "stop"):
-            return not controller.can_pause
-        if action == "step":
-            return not controller.is_paused
-        if action == "save_model":
-            return controller.runner is None or controller.runner.network is None
-        if action == "export_run":
-            return controller.runs.latest is None
-        return False
-
-    def _editor_has_focus(self) -> bool:
-        focused = self.focused
-        return focused is not None and focused.id == "config-text"
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """The command palette: Textual's commands plus every action of the keys table."""
-        yield from super().get_system_commands(screen)
-        for action, title, description in palette_entries():
-            yield SystemCommand(title, description, self._runner_of(action.action))
-
-    def _runner_of(self, action: str) -> Any:
-        async def run() -> None:
-            await self.run_action(action)
-
-        return run
 
 
 def run_app(loaded: LoadedConfig, task: str | None = None) -> int:
