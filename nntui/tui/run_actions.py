@@ -8,7 +8,7 @@ terms (not CLI flags) when it cannot.
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
@@ -39,9 +39,7 @@ class RunActions(App[int]):
     monitor: MonitorScreen
     config: Config
 
-    async def start_run(
-        self, *, seed: int | None = None, plan: ResumePlan | None = None, **kwargs: Any
-    ) -> None:
+    async def start_run(self, *, plan: ResumePlan | None = None, seed: int | None = None) -> None:
         """Start a run of :attr:`config` (the app implements it)."""
         raise NotImplementedError
 
