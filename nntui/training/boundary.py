@@ -32,6 +32,7 @@ import numpy as np
 
 from nntui.nn.arrays import FloatArray
 from nntui.training.hooks import EpochHook
+from nntui.training.on_demand import check_pace
 
 if TYPE_CHECKING:
     from nntui.config import Task
@@ -240,10 +241,7 @@ class BoundaryRequest:
     def __init__(
         self, *, every_epochs: int = EVERY_EPOCHS, min_interval_s: float = MIN_INTERVAL_S
     ) -> None:
-        if every_epochs < 1:
-            raise ValueError(f"every_epochs must be at least 1, got {every_epochs}")
-        if min_interval_s < 0:
-            raise ValueError(f"min_interval_s must be >= 0, got {min_interval_s}")
+        check_pace(every_epochs, min_interval_s)
         self.every_epochs = every_epochs
         self.min_interval_s = min_interval_s
         self._lock = threading.Lock()

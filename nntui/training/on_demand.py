@@ -24,6 +24,18 @@ import time
 from collections.abc import Callable
 
 
+def check_pace(every_epochs: int, min_interval_s: float) -> None:
+    """Refuse a pace that makes no sense (shared by every face-driven measurement).
+
+    Raises:
+        ValueError: ``every_epochs`` below 1 or a negative ``min_interval_s``.
+    """
+    if every_epochs < 1:
+        raise ValueError(f"every_epochs must be at least 1, got {every_epochs}")
+    if min_interval_s < 0:
+        raise ValueError(f"min_interval_s must be >= 0, got {min_interval_s}")
+
+
 class Demand:
     """Whether a face wants a measurement, and how often (thread-safe).
 
@@ -36,10 +48,7 @@ class Demand:
     def __init__(
         self, *, enabled: bool = False, every_epochs: int = 1, min_interval_s: float = 0.0
     ) -> None:
-        if every_epochs < 1:
-            raise ValueError(f"every_epochs must be at least 1, got {every_epochs}")
-        if min_interval_s < 0:
-            raise ValueError(f"min_interval_s must be >= 0, got {min_interval_s}")
+        check_pace(every_epochs, min_interval_s)
         self.every_epochs = every_epochs
         self.min_interval_s = min_interval_s
         self._lock = threading.Lock()
