@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from nntui.config import ConfigError, dump_config, with_overrides
-from nntui.logs import setup_logging
+from nntui.logs import start_logging
 from nntui.runs.resume import ResumePlan
 from nntui.tui import actions
 from nntui.tui.actions import MONITOR_TAB
@@ -95,6 +95,7 @@ class NNTuiApp(RunActions, ViewActions):
         self.config = config
         self.save_path = (config_path or Path("config.yaml")).resolve()
         self.autostart = autostart
+        self.startup_warnings: tuple[str, ...] = ()
         self.controller = RunController(self, logger=logger)
         self._switch_interval = sys.getswitchinterval()
         self.monitor = MonitorScreen(
@@ -113,6 +114,8 @@ class NNTuiApp(RunActions, ViewActions):
     def on_mount(self) -> None:
         self.sub_title = self.config.task
         sys.setswitchinterval(SWITCH_INTERVAL_S)
+        for warning in self.startup_warnings:
+            self.notify(warning, severity="warning", timeout=10)
         if self.autostart:
             # The first frame appears at once; Textual finishes building the screen
             # (the footer's keys, layout) over the next few frames. Training starts
@@ -251,20 +254,20 @@ def run_app(loaded: LoadedConfig, task: str | None = None) -> int:
         task: a task to train instead of the config's (it must fit the data).
 
     Returns:
-        0 after a normal quit; 2 when the log file cannot be opened or the task
-        does not fit the data; Textual's non-zero code if the app crashed.
+        0 after a normal quit; 2 when the task does not fit the data; Textual's
+        non-zero code if the app crashed. A log file that cannot be opened is a
+        warning, and the app goes on without it.
     """
     config = loaded.config
     try:
         if task is not None and task != config.task:
             config = with_overrides(config, {"task": task})
-        logger = setup_logging(config.logging)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except (OSError, ValueError) as error:
-        print(f"error: logging.file: {error}", file=sys.stderr)
-        return 2
+    # A log file that cannot be opened is one warning (in the app and after it), not an exit.
+    warnings: list[str] = []
+    logger = start_logging(config.logging, warnings.append)
     app = NNTuiApp(
         config,
         config_path=loaded.path,
@@ -272,5 +275,8 @@ def run_app(loaded: LoadedConfig, task: str | None = None) -> int:
         overrides=loaded.overrides,
         logger=logger,
     )
+    app.startup_warnings = tuple(warnings)
     app.run()
+    for warning in warnings:
+        print(warning, file=sys.stderr)
     return app.return_code or 0

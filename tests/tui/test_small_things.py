@@ -183,3 +183,11 @@ async def test_a_hidden_monitor_tab_is_not_redrawn_until_shown(tiny_config, wait
         assert not app.monitor._monitor_stale
         app.action_stop()
         await wait(pilot, lambda: finished(app), "the stop")
+
+
+async def test_a_log_file_that_cannot_be_opened_is_a_warning_in_the_app(tiny_config, wait) -> None:
+    app = NNTuiApp(tiny_config(), autostart=False)
+    app.startup_warnings = ("warning: logging.file '/': Is a directory; this run is not logged",)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot, lambda: any("not logged" in note for note in notes(app)), "the note")
+        assert app.return_code is None  # the app goes on
