@@ -406,11 +406,30 @@ def test_run_app_logs_to_the_configured_file_and_returns_0(
     assert "run completed" in log_file.read_text()
 
 
-def test_run_app_reports_a_log_file_it_cannot_open(tmp_path, tiny_config, capsys) -> None:
+def test_run_app_warns_of_a_log_file_it_cannot_open_and_goes_on(
+    tmp_path, tiny_config, capsys, monkeypatch
+) -> None:
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("")
     config = tiny_config(**{"logging.file": str(blocker / "app.log")})
-    assert run_app(_loaded(config)) == 2
+    real_run = NNTuiApp.run
+    shown: list[str] = []
+
+    def run_headless(self: NNTuiApp) -> None:
+        async def quit_when_done(pilot) -> None:
+            while not finished(self):
+                await pilot.pause(0.01)
+            shown.extend(notes(self))
+            await pilot.press("q")
+
+        real_run(self, headless=True, size=SIZE, auto_pilot=quit_when_done)
+
+    monkeypatch.setattr(NNTuiApp, "run", run_headless)
+    try:
+        assert run_app(_loaded(config)) == 0  # the run goes on, unlogged
+    finally:
+        close_logging()
     err = capsys.readouterr().err
-    assert err.startswith("error: logging.file:")
+    assert err.startswith("warning: logging.file") and "not logged" in err
     assert "Traceback" not in err
+    assert any("not logged" in note for note in shown)
