@@ -24,6 +24,7 @@ from nntui.nn.network import NeuralNetwork
 from nntui.training.events import (
     DataSummary,
     EpochEnded,
+    Explosion,
     FinalStatus,
     LayerInfo,
     LayerStats,
@@ -147,20 +148,41 @@ def epoch_ended(started: RunStarted, epoch: int, *, turn: int | None = None) -> 
     )
 
 
+#: A diverged stream's exploding epoch: its gradient norm per layer (dense_1 first).
+EXPLODED_NORMS = (math.inf, 3.2e5, math.nan)
+
+
+def explosion(record: RunRecord) -> Explosion:
+    """The epoch after the record's last one, exploding: loss nan, norms :data:`EXPLODED_NORMS`."""
+    metric = record.metric
+    norms = EXPLODED_NORMS[: len(record.layers)] if record.layers else EXPLODED_NORMS
+    return Explosion(
+        epoch=record.epochs_done + 1,
+        quantity="loss",
+        value=math.nan,
+        loss=math.nan,
+        grad_norms=norms,
+        metrics={"loss": math.nan, metric: 0.3333, "val_loss": math.nan, f"val_{metric}": 0.3},
+    )
+
+
 def _finished(
     events: list[RunEvent], status: FinalStatus, test: Mapping[str, float] | None
 ) -> RunEvent:
     record = RunRecord()
     for event in events:
         record.apply(event)
-    results = build_results(record, status=status, wall_time_s=WALL_TIME_S, test=test)
+    exploded = explosion(record) if status == "diverged" else None
+    results = build_results(
+        record, status=status, wall_time_s=WALL_TIME_S, test=test, explosion=exploded
+    )
     if status in ("diverged", "error"):
         reason = (
             f"diverged at epoch {record.epochs_done + 1}: loss is nan — try a lower "
             "training.learning_rate"
         )
         results["stop_message"] = reason
-        return RunFailed(status=status, reason=reason, results=results)
+        return RunFailed(status=status, reason=reason, results=results, explosion=exploded)
     return RunFinished(status=status, stop_message=results["stop_message"], results=results)
 
 

@@ -38,6 +38,7 @@ from nntui.headless.progress import (
     RichProgress,
     SilentProgress,
     format_epoch_line,
+    format_explosion,
     format_header,
     format_summary,
     make_progress,
@@ -245,6 +246,18 @@ def test_summary_of_a_diverged_run_without_test_metrics() -> None:
     summary = format_summary(record, None)
     assert summary.startswith("diverged · 3/100 epochs · 1.50 s")
     assert "test" not in summary
+
+
+def test_summary_of_a_diverged_run_shows_the_exploding_epochs_gradient_norms() -> None:
+    record = ended(diverged_run_events(epochs=100, diverged_at=4), wall_time_s=1.5)
+    first, exploded, written = format_summary(record, Path("r.json")).splitlines()
+    assert first.startswith("diverged · 3/100 epochs")
+    # inf, 3.2e5 and nan as the one metric formatter prints them, dense_1 first.
+    assert exploded == (
+        "epoch 4 exploded: loss nan · gradient norms dense_1 inf, dense_2 3.200e+05, dense_3 nan"
+    )
+    assert written == "results written to r.json"
+    assert format_explosion(fold(finished_run_events(epochs=3))) is None
 
 
 # -- expectations ---------------------------------------------------------------

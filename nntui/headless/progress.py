@@ -157,7 +157,8 @@ def format_summary(record: RunRecord, results_path: str | os.PathLike[str] | Non
 
     Returns:
         One to three lines (no trailing newline): the summary, why an
-        early-stopped run stopped, and where the results were written.
+        early-stopped run stopped or the epoch a diverged run exploded in (see
+        :func:`format_explosion`), and where the results were written.
     """
     status: str = record.status or "completed"
     parts = [status]
@@ -182,9 +183,35 @@ def format_summary(record: RunRecord, results_path: str | os.PathLike[str] | Non
     summary = " · ".join(parts)
     if status == "early_stopped" and record.stop_message:
         summary += f"\n{record.stop_message}"
+    exploded = format_explosion(record)
+    if exploded is not None:
+        summary += f"\n{exploded}"
     if results_path is not None:
         summary += f"\nresults written to {os.fspath(results_path)}"
     return summary
+
+
+def format_explosion(record: RunRecord) -> str | None:
+    """A diverged run's exploding epoch in one line: its loss and gradient norm per layer.
+
+    ``epoch 6 exploded: loss nan · gradient norms dense_1 inf, dense_2 3.200e+05,
+    dense_3 nan`` (the numbers of no ``EpochEnded``: the run ended in that epoch).
+    ``None`` for a run that did not diverge.
+    """
+    explosion = record.explosion
+    if explosion is None:
+        return None
+    line = f"epoch {explosion.epoch} exploded: loss {format_metric(explosion.loss)}"
+    if explosion.quantity != "loss":
+        line += f" · {explosion.quantity} {format_metric(explosion.value)}"
+    names = [layer.name for layer in record.layers]
+    if len(names) != len(explosion.grad_norms):
+        names = [f"dense_{index}" for index in range(1, len(explosion.grad_norms) + 1)]
+    norms = ", ".join(
+        f"{name} {format_metric(norm)}"
+        for name, norm in zip(names, explosion.grad_norms, strict=True)
+    )
+    return f"{line} · gradient norms {norms}" if norms else line
 
 
 MAX_MATRIX_CLASSES = 12

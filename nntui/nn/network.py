@@ -63,23 +63,56 @@ STOP_REASONS = ("completed", "early_stopped", "interrupted", "diverged")
 
 
 class TrainingDiverged(Exception):  # noqa: N818 (the public name)
-    """Training produced a non-finite loss (nan or inf) and was stopped.
+    """Training produced a non-finite loss, metric or gradient norm and was stopped.
+
+    Args:
+        epoch: the 1-based epoch in which it happened.
+        loss: that epoch's training loss.
+        history: the history of the epochs before it.
+        quantity: the non-finite quantity: ``"loss"``, another metric
+            (``"val_loss"`` …) or ``"gradient norm of dense_2"``.
+        value: its value (nan or inf; unused when ``quantity`` is ``"loss"``).
+        grad_norms: that epoch's gradient norm per layer, ``dense_1`` first
+            (mean over its batches; may be nan or inf).
+        logs: that epoch's metrics (``loss``, ``accuracy``|``r2``, ``val_…``;
+            may be nan or inf).
 
     Attributes:
         epoch: the 1-based epoch in which it happened.
         loss: that epoch's training loss (nan or inf; finite when another
             quantity, e.g. a gradient norm, was the non-finite one).
         history: the history of the epochs before it (all finite).
+        quantity: the quantity that was not finite (``"loss"`` first when several were).
+        value: its value: nan or inf (the loss when ``quantity`` is ``"loss"``).
+        grad_norms: the exploding epoch's gradient norm per layer, ``dense_1``
+            first (empty when not given).
+        logs: the exploding epoch's metrics (empty when not given).
+
+    Example:
+        >>> error = TrainingDiverged(3, float("nan"), {}, grad_norms=(1.5, float("inf")))
+        >>> str(error), error.quantity, error.grad_norms
+        ('diverged at epoch 3: loss is nan', 'loss', (1.5, inf))
     """
 
     def __init__(
-        self, epoch: int, loss: float, history: History, quantity: str = "loss", value: float = 0.0
+        self,
+        epoch: int,
+        loss: float,
+        history: History,
+        quantity: str = "loss",
+        value: float = 0.0,
+        *,
+        grad_norms: Sequence[float] = (),
+        logs: Mapping[str, float] | None = None,
     ) -> None:
         self.epoch = epoch
         self.loss = loss
         self.history = history
-        shown = loss if quantity == "loss" else value
-        super().__init__(f"diverged at epoch {epoch}: {quantity} is {shown}")
+        self.quantity = quantity
+        self.value = float(loss) if quantity == "loss" else float(value)
+        self.grad_norms: tuple[float, ...] = tuple(float(norm) for norm in grad_norms)
+        self.logs: dict[str, float] = {key: float(item) for key, item in (logs or {}).items()}
+        super().__init__(f"diverged at epoch {epoch}: {quantity} is {self.value}")
 
 
 class NeuralNetwork:
@@ -948,14 +981,15 @@ def _unpack_validation(validation_data: Any) -> tuple[np.ndarray, np.ndarray]:
 def _raise_if_diverged(
     epoch: int, logs: dict[str, float], grad_norms: list[float], history: History
 ) -> None:
-    loss = logs["loss"]
-    if not math.isfinite(loss):
-        raise TrainingDiverged(epoch, loss, history)
-    for key, value in logs.items():
-        if not math.isfinite(value):
-            raise TrainingDiverged(epoch, loss, history, quantity=key, value=value)
-    for index, norm in enumerate(grad_norms, start=1):
-        if not math.isfinite(norm):
-            raise TrainingDiverged(
-                epoch, loss, history, quantity=f"gradient norm of dense_{index}", value=norm
-            )
+    """Raise :class:`TrainingDiverged` when a metric or a gradient norm is nan or inf.
+
+    The loss is named first, then the other metrics, then the layers (input side first).
+    """
+    if all(map(math.isfinite, logs.values())) and all(map(math.isfinite, grad_norms)):
+        return
+    named = [*logs.items()]  # the loss first
+    named += [(f"gradient norm of dense_{i}", norm) for i, norm in enumerate(grad_norms, 1)]
+    quantity, value = next((key, item) for key, item in named if not math.isfinite(item))
+    raise TrainingDiverged(
+        epoch, logs["loss"], history, quantity, value, grad_norms=grad_norms, logs=logs
+    )

@@ -6,6 +6,9 @@ cause: the penalty ``½·λ·ΣW²`` that the training loss includes can explode
 its own — a λ so large that the penalty overflows while the data loss is
 fine, a penalty that outweighs the data loss, or (plain SGD) a decay step
 ``W ← (1 − η·λ)·W`` with ``η·λ ≥ 2`` that flips and grows the weights every step.
+
+:func:`explosion_of` keeps what the engine saw of the epoch that exploded (its
+loss, metrics and per-layer gradient norms) for the ``RunFailed`` event.
 """
 
 from __future__ import annotations
@@ -15,17 +18,31 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from nntui.training.events import Explosion
+
 if TYPE_CHECKING:
     from nntui.config import TrainingConfig
-    from nntui.nn.network import NeuralNetwork
+    from nntui.nn.network import NeuralNetwork, TrainingDiverged
     from nntui.training.datasets import RunData
 
-__all__ = ["LEARNING_RATE_HINT", "divergence_hint", "l2_exploded"]
+__all__ = ["LEARNING_RATE_HINT", "divergence_hint", "explosion_of", "l2_exploded"]
 
 LEARNING_RATE_HINT = "try a lower training.learning_rate"
 SGD_DECAY_LIMIT = 2.0
 """Plain SGD's decay step ``W ← (1 − η·λ)·W`` grows the weights once ``η·λ`` reaches this."""
 PROBE_ROWS = 256
+
+
+def explosion_of(diverged: TrainingDiverged) -> Explosion:
+    """The epoch that exploded, as the engine reported it (nan and inf kept as they are)."""
+    return Explosion(
+        epoch=diverged.epoch,
+        quantity=diverged.quantity,
+        value=diverged.value,
+        loss=float(diverged.loss),
+        grad_norms=diverged.grad_norms,
+        metrics=dict(diverged.logs),
+    )
 
 
 def divergence_hint(network: NeuralNetwork, data: RunData, training: TrainingConfig) -> str:

@@ -5,7 +5,8 @@ A run emits ``RunStarted``, then ``EpochEnded`` once per epoch (with
 ``RunFinished`` or ``RunFailed``. Every value is a plain Python type
 (``float``, ``int``, ``str``, tuples, the frozen ``Config``) so a face can show
 or serialise it without knowing NumPy. Non-finite floats never appear in an
-``EpochEnded``: a non-finite loss ends the run with ``RunFailed`` instead.
+``EpochEnded``: a non-finite loss ends the run with ``RunFailed`` instead, whose
+:class:`Explosion` keeps the numbers of the epoch that exploded.
 
 Fold the events into a :class:`nntui.training.record.RunRecord` rather than
 reading them one by one: it is the one model of a run.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 from nntui.training.measurements import ClassQualityMeasured, DistributionsMeasured
+from nntui.training.numbers import finite_or_none
 
 if TYPE_CHECKING:
     from nntui.config import Config, Task
@@ -250,6 +252,55 @@ class RunFinished:
 
 
 @dataclass(frozen=True)
+class Explosion:
+    """The epoch in which a run diverged, as it was: its numbers may be nan or inf.
+
+    The one place non-finite floats travel in an event: the epochs before it
+    (the ``EpochEnded`` events) stay finite.
+
+    Attributes:
+        epoch: the epoch that exploded, counting from 1 (one after the last
+            ``EpochEnded``).
+        quantity: what was not finite first: ``"loss"``, another metric
+            (``"val_loss"`` …) or ``"gradient norm of dense_2"``.
+        value: its value (nan or inf).
+        loss: that epoch's training loss (finite when another quantity exploded).
+        grad_norms: that epoch's gradient norm per layer, ``dense_1`` first
+            (mean over its batches).
+        metrics: that epoch's metrics under Keras' history names (``loss``,
+            ``accuracy``|``r2``, ``val_…``).
+    """
+
+    epoch: int
+    quantity: str
+    value: float
+    loss: float
+    grad_norms: tuple[float, ...]
+    metrics: dict[str, float]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The results document's ``diverged`` block (nan and inf written as ``None``).
+
+        Keys: ``epoch``, ``quantity``, ``value``, ``loss``, ``grad_norms`` (a
+        list, ``dense_1`` first), ``metrics``.
+
+        Example:
+            >>> nan, inf = float("nan"), float("inf")
+            >>> block = Explosion(6, "loss", nan, nan, (2.5, inf), {"loss": nan}).as_dict()
+            >>> block["value"], block["grad_norms"], block["metrics"]
+            (None, [2.5, None], {'loss': None})
+        """
+        return {
+            "epoch": self.epoch,
+            "quantity": self.quantity,
+            "value": finite_or_none(self.value),
+            "loss": finite_or_none(self.loss),
+            "grad_norms": [finite_or_none(norm) for norm in self.grad_norms],
+            "metrics": {key: finite_or_none(value) for key, value in self.metrics.items()},
+        }
+
+
+@dataclass(frozen=True)
 class RunFailed:
     """The run could not go on: it diverged, or an error stopped it.
 
@@ -258,11 +309,14 @@ class RunFailed:
         reason: one line for a person, e.g. ``"diverged at epoch 3: loss is nan
             — try a lower training.learning_rate"``.
         results: the results document so far, when there is one.
+        explosion: for a diverged run, the epoch that exploded (its loss,
+            metrics and per-layer gradient norms); ``None`` otherwise.
     """
 
     status: FinalStatus
     reason: str
     results: dict[str, Any] | None
+    explosion: Explosion | None = None
 
 
 RunEvent = (

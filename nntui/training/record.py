@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from nntui.nn.monitoring import higher_is_better
 from nntui.training.events import (
     EpochEnded,
+    Explosion,
     FinalStatus,
     LayerInfo,
     LayerStats,
@@ -170,6 +171,8 @@ class RunRecord:
             ``monitor`` and ``min_delta`` when it is on, else ``val_loss``).
         results: the results document, once the run ended.
         reason: why a failed run failed.
+        explosion: for a diverged run, the epoch that exploded (its loss,
+            metrics and per-layer gradient norms, nan and inf kept); else ``None``.
         stop_message: why the run ended, for people.
         distributions: percentile bands per layer and quantity over the epochs
             (filled only while a face asks for distributions).
@@ -192,6 +195,7 @@ class RunRecord:
         self.best = _monitor_of(config)
         self.results: dict[str, Any] | None = None
         self.reason: str | None = None
+        self.explosion: Explosion | None = None
         self.stop_message: str | None = None
         self.paused_at: int | None = None
         self.distributions = DistributionHistory()
@@ -219,6 +223,7 @@ class RunRecord:
         elif isinstance(event, RunFailed):
             self._end(event.status, event.results)
             self.reason = event.reason
+            self.explosion = event.explosion
             self.stop_message = event.reason
         elif isinstance(event, DistributionsMeasured):
             self.distributions.add(event)

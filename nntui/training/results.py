@@ -20,6 +20,7 @@ The document is plain JSON so scripts and CI can consume it::
                         "per_class": {"setosa": {"precision": 1.0, "recall": 1.0,
                                                  "f1": 1.0, "support": 10}, ...},
                         "accuracy": 0.93, "macro_f1": 0.93},
+     "diverged": null,
      "wall_time_s": 2.3, "samples_per_s": 35000.0, "seed": 42}
 
 ``status`` is one of :data:`STATUSES`; ``diagnostics`` are the last epoch's.
@@ -28,6 +29,13 @@ test rows' confusion matrix — rows are the true classes, columns the predicted
 ones — with per-class precision, recall, F1 (``null`` where undefined: a class
 never predicted has no precision) and support; ``flat_metrics`` offers its
 ``macro_f1`` as ``test_macro_f1`` to ``--expect``.
+``diverged`` (``null`` unless the run diverged) is the epoch that exploded:
+``{"epoch": 6, "quantity": "loss", "value": null, "loss": null, "grad_norms":
+[3.1e+05, null, null], "metrics": {"loss": null, "accuracy": 0.33, ...}}`` —
+what was not finite first (``"loss"``, another metric, or ``"gradient norm of
+dense_2"``), its value, that epoch's training loss, its gradient norm per layer
+(``dense_1`` first) and its metrics, nan and inf written as ``null``
+(``stop_message`` says which: ``"diverged at epoch 6: loss is nan — …"``).
 Schema version 2 added ``data.n_validation``: ``history``'s ``val_*`` come from
 the validation rows (``data.validation_split`` of the training rows; no ``val_*``
 keys when it is 0), ``test`` from the test rows, scored once at the end.
@@ -44,7 +52,7 @@ from typing import Any
 
 from nntui._version import __version__
 from nntui.files import atomic_write_text
-from nntui.training.events import FINAL_STATUSES, FinalStatus, RunStarted
+from nntui.training.events import FINAL_STATUSES, Explosion, FinalStatus, RunStarted
 from nntui.training.measurements import ClassQuality
 from nntui.training.record import RunRecord
 
@@ -75,6 +83,7 @@ def build_results(
     stop_message: str | None = None,
     train_seconds: float | None = None,
     classification: ClassQuality | None = None,
+    explosion: Explosion | None = None,
 ) -> dict[str, Any]:
     """The results document of the run ``record`` holds (its events so far).
 
@@ -89,6 +98,8 @@ def build_results(
             by default the last epoch's throughput is reported.
         classification: the test rows' confusion matrix and per-class scores
             (classification runs), written as the ``classification`` block.
+        explosion: the epoch a diverged run exploded in, written as the
+            ``diverged`` block (by default the record's, if any).
 
     Returns:
         A plain dict (see the module docstring).
@@ -96,6 +107,7 @@ def build_results(
     started = record.started
     config = record.config
     best = record.best
+    exploded = explosion if explosion is not None else record.explosion
     return {
         "schema_version": SCHEMA_VERSION,
         "version": __version__,
@@ -112,6 +124,7 @@ def build_results(
         "best": best.as_dict(),
         "diagnostics": [layer.as_dict() for layer in record.layer_stats],
         "classification": None if classification is None else classification.as_dict(),
+        "diverged": None if exploded is None else exploded.as_dict(),
         "wall_time_s": round(wall_time_s, 6),
         "samples_per_s": _samples_per_s(record, train_seconds),
         "seed": _seed(record),

@@ -30,9 +30,10 @@ from nntui.nn.network import NeuralNetwork, TrainingDiverged
 from nntui.training.classification import split_quality
 from nntui.training.control import RunControl
 from nntui.training.datasets import RunData, load_run_data
-from nntui.training.divergence import LEARNING_RATE_HINT, divergence_hint
+from nntui.training.divergence import LEARNING_RATE_HINT, divergence_hint, explosion_of
 from nntui.training.events import (
     EpochEnded,
+    Explosion,
     FinalStatus,
     RunEvent,
     RunFailed,
@@ -234,7 +235,9 @@ class NetworkRunner:
             self._train(network, data)
         except TrainingDiverged as diverged:
             self._hint = divergence_hint(network, data, self.config.training)
-            return self._fail("diverged", f"{diverged} — {self._hint}")
+            return self._fail(
+                "diverged", f"{diverged} — {self._hint}", explosion=explosion_of(diverged)
+            )
         except Exception as error:  # a face must hear about any failure, not crash
             self._log.exception("run failed with an unexpected error")
             return self._fail("error", f"{type(error).__name__}: {error}")
@@ -316,11 +319,13 @@ class NetworkRunner:
         )
         return results
 
-    def _fail(self, status: FinalStatus, reason: str) -> dict[str, Any]:
+    def _fail(
+        self, status: FinalStatus, reason: str, *, explosion: Explosion | None = None
+    ) -> dict[str, Any]:
         self._clock.stop()
-        results = self._results(status, stop_message=reason)
+        results = self._results(status, stop_message=reason, explosion=explosion)
         self._log.error("run failed: %s", reason)
-        self._emit(RunFailed(status=status, reason=reason, results=results))
+        self._emit(RunFailed(status=status, reason=reason, results=results, explosion=explosion))
         self.control.close()
         return results
 
@@ -331,6 +336,7 @@ class NetworkRunner:
         test: Mapping[str, float] | None = None,
         stop_message: str | None = None,
         classification: ClassQuality | None = None,
+        explosion: Explosion | None = None,
     ) -> dict[str, Any]:
         return build_results(
             self.record,
@@ -340,6 +346,7 @@ class NetworkRunner:
             classification=classification,
             stop_message=stop_message,
             train_seconds=self._clock.elapsed(),
+            explosion=explosion,
         )
 
     def _end_status(self, network: NeuralNetwork) -> FinalStatus:

@@ -3,15 +3,18 @@
 Plain Python, no Textual: the record is the one model of a run (folded from its
 events); this only shapes it for the widgets and decides what looks unhealthy
 (the thresholds below are the monitor's, not the run's). Every float that
-leaves this module for a widget is finite.
+leaves this module for a widget is finite, but for a diverged run's exploding
+epoch (:attr:`GradientSummary.exploded_norm`), where nan and inf are the news.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from nntui.training.events import metric_for
+from nntui.training.formatting import format_metric
 from nntui.training.record import Phase, RunRecord
 
 if TYPE_CHECKING:
@@ -30,9 +33,16 @@ FRACTION_WARN_ABOVE = 0.5
 
 
 def gradient_health(norm: float | None) -> str:
-    """``"vanishing"``, ``"exploding"`` or ``"ok"`` for one gradient norm."""
+    """``"vanishing"``, ``"exploding"`` or ``"ok"`` for one gradient norm (nan, inf: exploding).
+
+    Example:
+        >>> gradient_health(1e-8), gradient_health(0.5), gradient_health(float("nan"))
+        ('vanishing', 'ok', 'exploding')
+    """
     if norm is None:
         return "ok"
+    if not math.isfinite(norm):
+        return "exploding"
     if norm < VANISHING_BELOW:
         return "vanishing"
     if norm > EXPLODING_ABOVE:
@@ -110,6 +120,9 @@ class GradientSummary:
             (``None`` for other activations).
         saturated_fraction: share of tanh/sigmoid activations at their limits
             (``None`` for other activations).
+        exploded_epoch: for a diverged run, the epoch that exploded (``None``
+            otherwise); the other fields are of the last finite epoch before it.
+        exploded_norm: the layer's gradient norm in that epoch (may be nan or inf).
     """
 
     name: str
@@ -120,6 +133,13 @@ class GradientSummary:
     weight_norm: float | None = None
     dead_fraction: float | None = None
     saturated_fraction: float | None = None
+    exploded_epoch: int | None = None
+    exploded_norm: float | None = None
+
+    @property
+    def exploded_health(self) -> str:
+        """The health of the exploding epoch's norm (see :func:`gradient_health`)."""
+        return gradient_health(self.exploded_norm)
 
     @property
     def ratio_health(self) -> str:
@@ -175,8 +195,11 @@ def gradient_summaries(record: RunRecord | None) -> list[GradientSummary]:
     if record is None:
         return []
     stats = {layer.name: layer for layer in record.layer_stats}
+    explosion = record.explosion
+    exploded_norms = explosion.grad_norms if explosion is not None else ()
+    exploded_epoch = explosion.epoch if explosion is not None and exploded_norms else None
     summaries = []
-    for layer in record.layers:
+    for index, layer in enumerate(record.layers):
         history = record.layer_history.get(layer.name, [])
         values = [value for value in history if value is not None]
         current = history[-1] if history else None
@@ -191,6 +214,8 @@ def gradient_summaries(record: RunRecord | None) -> list[GradientSummary]:
                 weight_norm=latest.weight_norm if latest else None,
                 dead_fraction=latest.dead_share if latest else None,
                 saturated_fraction=latest.saturation if latest else None,
+                exploded_epoch=exploded_epoch,
+                exploded_norm=exploded_norms[index] if index < len(exploded_norms) else None,
             )
         )
     return summaries
@@ -203,9 +228,14 @@ def divergence_note(record: RunRecord | None) -> str | None:
     """
     if record is None or record.phase is not Phase.DIVERGED:
         return None
-    what = (record.reason or "").split(" — ", 1)[0]
-    exploded = record.epochs_done + 1
-    detail = what.split(":", 1)[1].strip() if ":" in what else ""
+    explosion = record.explosion
+    if explosion is not None:
+        exploded = explosion.epoch
+        detail = f"{explosion.quantity} is {format_metric(explosion.value)}"
+    else:  # a record without the event's explosion: read the reason
+        what = (record.reason or "").split(" — ", 1)[0]
+        exploded = record.epochs_done + 1
+        detail = what.split(":", 1)[1].strip() if ":" in what else ""
     note = f"epoch {exploded} exploded" + (f": {detail}" if detail else "")
     last = record.epochs_done
     return f"{note} · rows: epoch {last}" if last else f"{note} · no finite epoch"

@@ -239,6 +239,52 @@ def test_huge_learning_rate_raises_training_diverged_quietly() -> None:
     assert all(math.isfinite(value) for value in diverged.history["loss"])
 
 
+def test_training_diverged_carries_the_exploding_epochs_norms_and_metrics() -> None:
+    x, _ = small_problem()
+    network = NeuralNetwork([4, 16, 16, 1], ["relu", "relu", "linear"], "mse", seed=0)
+    with pytest.raises(TrainingDiverged) as error:
+        network.train(
+            x,
+            x[:, 0] * 100,
+            epochs=50,
+            learning_rate=1e3,
+            batch_size=8,
+            validation_data=(x[:16], x[:16, 0] * 100),
+            verbose=False,
+        )
+    diverged = error.value
+    assert diverged.quantity == "loss" and not math.isfinite(diverged.value)
+    assert str(diverged) == f"diverged at epoch {diverged.epoch}: loss is {diverged.value}"
+    # One mean gradient norm per layer, dense_1 first, plain floats (nan/inf kept).
+    assert len(diverged.grad_norms) == len(network.layers) == 3
+    assert all(type(norm) is float for norm in diverged.grad_norms)
+    assert not all(math.isfinite(norm) for norm in diverged.grad_norms)
+    # That epoch's metrics under the history names, the loss among them.
+    assert list(diverged.logs) == ["loss", "r2", "val_loss", "val_r2"]
+    assert math.isnan(diverged.logs["loss"]) == math.isnan(diverged.loss)
+
+
+def test_training_diverged_names_a_non_finite_metric_or_norm_and_keeps_its_old_signature() -> None:
+    old = TrainingDiverged(3, math.nan, {"loss": [1.0, 2.0]})
+    assert str(old) == "diverged at epoch 3: loss is nan"
+    assert (old.quantity, old.grad_norms, old.logs) == ("loss", (), {})
+    norm = TrainingDiverged(
+        4,
+        0.5,
+        {},
+        "gradient norm of dense_2",
+        math.inf,
+        grad_norms=[0.1, math.inf],
+        logs={"loss": 0.5, "accuracy": 0.25},
+    )
+    assert str(norm) == "diverged at epoch 4: gradient norm of dense_2 is inf"
+    assert (norm.value, norm.grad_norms, norm.logs) == (
+        math.inf,
+        (0.1, math.inf),
+        {"loss": 0.5, "accuracy": 0.25},
+    )
+
+
 # --------------------------------------------------------------------- dtypes
 
 

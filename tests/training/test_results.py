@@ -16,6 +16,7 @@ from event_streams import (
 )
 from helpers import CLASSIFICATION_HISTORY_KEYS, REGRESSION_HISTORY_KEYS, RESULT_KEYS
 
+from nntui.training.events import RunFailed
 from nntui.training.record import RunRecord, fold
 from nntui.training.results import (
     SCHEMA_VERSION,
@@ -111,6 +112,32 @@ def test_a_diverged_stream_keeps_the_finite_history_before_it() -> None:
     assert record.results is not None
     assert record.results["status"] == "diverged"
     assert len(record.results["history"]["loss"]) == 2
+
+
+def test_a_diverged_run_writes_the_epoch_that_exploded_as_the_diverged_block() -> None:
+    events = diverged_run_events(epochs=30, diverged_at=6)
+    failed = events[-1]
+    assert isinstance(failed, RunFailed) and failed.explosion is not None
+    record = fold(events)
+    assert record.explosion is failed.explosion  # the reducer keeps it
+    assert record.results is not None
+    block = record.results["diverged"]
+    assert block == {
+        "epoch": 6,
+        "quantity": "loss",
+        "value": None,  # nan: JSON has none
+        "loss": None,
+        "grad_norms": [None, 3.2e5, None],  # inf, 3.2e+05, nan: dense_1 first
+        "metrics": {"loss": None, "accuracy": 0.3333, "val_loss": None, "val_accuracy": 0.3},
+    }
+    json.dumps(block, allow_nan=False)  # strict JSON as it stands
+    assert json.loads(results_to_json(record.results))["diverged"] == block
+
+
+def test_a_run_that_did_not_diverge_has_no_diverged_block() -> None:
+    assert fold(finished_run_events(epochs=3)).results["diverged"] is None  # type: ignore[index]
+    interrupted = build_results(fold(live_run_events(done=2)), status="interrupted", wall_time_s=1)
+    assert interrupted["diverged"] is None
 
 
 def test_samples_per_s_leave_out_what_train_seconds_leaves_out() -> None:

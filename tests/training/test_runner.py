@@ -197,6 +197,16 @@ def test_divergent_learning_rate_ends_in_run_failed_with_a_stop_message() -> Non
     assert results["stop_message"].startswith("diverged at epoch")
     assert all(math.isfinite(value) for value in results["history"]["loss"])
     assert not any(isinstance(event, RunFinished) for event in events)
+    # The epoch that exploded: in the event, the record and the results, not in history.
+    explosion = failed.explosion
+    assert explosion is not None
+    assert explosion.epoch == results["epochs_completed"] + 1
+    assert failed.reason.startswith(f"diverged at epoch {explosion.epoch}: {explosion.quantity}")
+    assert not math.isfinite(explosion.value)
+    assert len(explosion.grad_norms) == 3  # dense_1 … dense_3
+    assert results["diverged"]["epoch"] == explosion.epoch
+    assert len(results["diverged"]["grad_norms"]) == 3
+    json.dumps(results["diverged"], allow_nan=False)
 
 
 def test_bad_csv_data_ends_in_run_failed_with_status_error(tmp_path: Path) -> None:

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import io
+import math
 
 from rich.color import Color
 from rich.console import Console
 from rich.style import Style
 
-from nntui.training.events import LayerStats
+from nntui.training.events import Explosion, LayerStats, RunFailed
 from nntui.training.record import RunRecord
 from nntui.tui.summaries import fraction_health, gradient_summaries, ratio_health
 from nntui.tui.widgets.gradients import (
     Columns,
     GradientRows,
     RowStyles,
+    exploded_note,
     format_fraction,
     format_ratio,
     format_weight_norm,
@@ -103,3 +105,47 @@ def test_the_panel_rows_show_every_diagnostic_beside_the_gradient_norm(started, 
     assert lines[2].split()[-4:] == ["-5.2", "1.2e+03", "–", "80%"]
     narrow = rendered(rows, width=38)
     assert narrow[1].split() == ["dense_1", "1.00e-01", "-3.0", "12%", "–"]
+
+
+def test_a_diverged_runs_exploding_epoch_gets_a_column_kept_before_the_weight_norm() -> None:
+    # Without an explosion nothing changes; with one, ‖W‖ goes before the sparkline.
+    assert Columns.fit(54) == Columns(9, True)
+    assert Columns.fit(54, exploded=6) == Columns(7, False, 6)
+    assert Columns.fit(46, exploded=6) == Columns(0, False, 6)
+    assert len(header_text(Columns.fit(54, exploded=6))) <= 54
+    assert exploded_note(6, 54) == "‖∇‖ ep 6: the epoch that exploded · rest: epoch 5"
+    assert exploded_note(12, 31) == "ep 12 exploded · rest: epoch 11"
+    assert exploded_note(1, 25) == "ep 1 exploded · no finite epoch"[:25]
+
+
+def test_the_panel_rows_show_the_exploding_epochs_norm_beside_the_last_finite_one(
+    started, make_epoch
+) -> None:
+    record = diagnosed(started, make_epoch)
+    record.apply(
+        RunFailed(
+            status="diverged",
+            reason="diverged at epoch 2: loss is nan — try a lower training.learning_rate",
+            results=None,
+            explosion=Explosion(
+                epoch=2,
+                quantity="loss",
+                value=math.nan,
+                loss=math.nan,
+                grad_norms=(math.inf, 3.2e5, 0.25),
+                metrics={"loss": math.nan},
+            ),
+        )
+    )
+    rows = gradient_summaries(record)
+    assert [row.exploded_health for row in rows] == ["exploding", "exploding", "ok"]
+
+    lines = rendered(rows, width=56)
+
+    header = lines[0].split()
+    assert header[-7:] == ["‖∇‖", "‖∇‖", "ep", "2", "Δ/W", "dead", "sat"]  # ‖W‖ made room
+    # The last finite epoch's norm, then the exploding epoch's (format_metric: inf, 3.200e+05).
+    assert lines[1].split()[-5:] == ["1.00e-01", "inf", "-3.0", "12%", "–"]
+    assert lines[2].split()[-5:] == ["2.00e-01", "3.200e+05", "-5.2", "–", "80%"]
+    assert lines[3].split()[-5:] == ["3.00e-01", "0.2500", "–", "–", "–"]
+    assert lines[-1] == "‖∇‖ ep 2: the epoch that exploded · rest: epoch 1"

@@ -200,6 +200,23 @@ class TestDiverged:
             record = app.controller.record
             assert format_metric(record.series("loss")[-1]) in heading(rows(app)[0])
 
+    async def test_the_gradients_panel_shows_the_exploding_epochs_norm_per_layer(self) -> None:
+        app = monitor()
+        async with app.run_test(size=SIZE) as pilot:
+            await show_run(pilot, diverged_run_events(epochs=30, diverged_at=6))
+            status = app.query_one(StatusPanel).query_one("#status-reason", FittedLabel).text
+            assert status.startswith("diverged at epoch 6: loss is nan")
+            shown = lines_of(app.query_one(GradientsPanel))
+            assert "‖∇‖ ep 6" in shown[0]  # the column of the epoch that exploded
+            # Per layer: the last finite epoch's norm (epoch 5), then the exploding epoch's
+            # (EXPLODED_NORMS: inf, 3.2e+05, nan) through the one metric formatter.
+            record = app.controller.record
+            exploded = {"dense_1": "inf", "dense_2": "3.200e+05", "dense_3": "nan"}
+            for line, (name, norm) in zip(shown[1:4], exploded.items(), strict=True):
+                last = record.layer_history[name][-1]
+                assert line.startswith(name) and f"{last:.2e} {norm:>9}" in line
+            assert "‖∇‖ ep 6: the epoch that exploded · rest: epoch 5" in shown
+
     async def test_an_empty_series_says_no_data_instead_of_drawing_a_zero_baseline(
         self,
     ) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import pytest
 from event_streams import (
     diverged_run_events,
@@ -11,9 +14,11 @@ from event_streams import (
     live_run_events,
 )
 
+from nntui.training.events import RunFailed
 from nntui.training.record import Phase, RunRecord, fold
 from nntui.tui.summaries import (
     badge,
+    divergence_note,
     gradient_health,
     gradient_summaries,
     metric_label,
@@ -86,7 +91,38 @@ def test_the_badge_is_idle_before_the_first_run_and_failed_after_a_crash() -> No
 
 @pytest.mark.parametrize(
     ("norm", "health"),
-    [(None, "ok"), (1e-7, "vanishing"), (1e-6, "ok"), (1.0, "ok"), (1e3, "ok"), (1e4, "exploding")],
+    [
+        (None, "ok"),
+        (1e-7, "vanishing"),
+        (1e-6, "ok"),
+        (1.0, "ok"),
+        (1e3, "ok"),
+        (1e4, "exploding"),
+        (math.inf, "exploding"),
+        (math.nan, "exploding"),
+    ],
 )
 def test_gradient_health_thresholds(norm, health) -> None:
     assert gradient_health(norm) == health
+
+
+def test_a_diverged_runs_rows_carry_the_exploding_epochs_norms_and_the_note_names_it() -> None:
+    events = diverged_run_events(diverged_at=4)
+    rows = gradient_summaries(fold(events))
+    assert [row.exploded_epoch for row in rows] == [4, 4, 4]
+    assert [row.exploded_norm for row in rows][:2] == [math.inf, 3.2e5]
+    assert math.isnan(rows[2].exploded_norm or 0.0)
+    assert all(row.current is not None and math.isfinite(row.current) for row in rows)
+    assert divergence_note(fold(events)) == "epoch 4 exploded: loss is nan · rows: epoch 3"
+    # The note reads the explosion, not the reason: here a gradient norm was not finite.
+    failed = events[-1]
+    assert isinstance(failed, RunFailed) and failed.explosion is not None
+    norm = dataclasses.replace(
+        failed.explosion, quantity="gradient norm of dense_2", value=math.inf, loss=0.5
+    )
+    record = fold([*events[:-1], dataclasses.replace(failed, explosion=norm)])
+    assert (
+        divergence_note(record)
+        == "epoch 4 exploded: gradient norm of dense_2 is inf · rows: epoch 3"
+    )
+    assert all(row.exploded_epoch is None for row in gradient_summaries(fold(events[:-1])))

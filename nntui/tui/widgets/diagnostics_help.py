@@ -31,6 +31,13 @@ COLUMN_HELP: tuple[tuple[str, str, str], ...] = (
         "lower the learning rate or clip gradients).",
     ),
     (
+        "‖∇‖ ep N",
+        "A diverged run only: each layer's gradient norm in epoch N, the epoch that "
+        "exploded (nan, inf or huge); the other columns show the last finite epoch.",
+        "The layer with inf or nan, or the largest norm, blew up first: lower the "
+        "learning rate, or clip gradients (training.gradient_clip_norm).",
+    ),
+    (
         "Δ/W",
         "log10 of ‖ΔW‖/‖W‖: how big the epoch's last update was next to the weights "
         "(learning rate and optimizer included).",

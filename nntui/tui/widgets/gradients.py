@@ -11,6 +11,11 @@ share of saturated tanh/sigmoid activations ("–" where the activation has no
 such notion). Columns that do not fit a narrow panel are left out: the sparkline
 first, then ‖W‖.
 
+A diverged run adds a column after ‖∇‖: each layer's gradient norm in the epoch
+that exploded (``‖∇‖ ep 6``; ``inf``, ``nan`` or a huge number, coloured), whose
+numbers are in no other column — the rows show the last finite epoch, as a line
+under them says. There ‖W‖ is left out before the sparkline.
+
 The panel is a single widget that draws every row itself: a new network changes
 the number of rows, and mounting a widget per row would cost a layout pass right
 when training starts.
@@ -19,7 +24,7 @@ when training starts.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import ClassVar
 
 from rich.color import Color
@@ -28,7 +33,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.widget import Widget
 
-from nntui.tui.formatting import format_norm
+from nntui.tui.formatting import format_metric, format_norm
 from nntui.tui.summaries import GradientSummary
 from nntui.tui.widgets.sparkline import Scale, SparklineRenderable
 
@@ -37,6 +42,8 @@ VALUE_WIDTH = 8
 RATIO_WIDTH = 6
 WEIGHT_WIDTH = 7
 FRACTION_WIDTH = 5
+#: The exploding epoch's norm: :func:`format_metric` is at most 9 wide for a norm.
+EXPLODED_WIDTH = 9
 #: The sparkline is drawn only when at least this wide.
 MIN_SPARK_WIDTH = 6
 
@@ -62,20 +69,33 @@ def format_fraction(fraction: float | None) -> str:
 
 @dataclass(frozen=True)
 class Columns:
-    """Which columns fit a width, and how wide the sparkline is (0: none)."""
+    """Which columns fit a width, and how wide the sparkline is (0: none).
+
+    ``exploded`` is the epoch a diverged run exploded in, whose norms get a
+    column of their own (``None``: no such column).
+    """
 
     spark: int
     weight: bool
+    exploded: int | None = None
 
     @classmethod
-    def fit(cls, width: int) -> Columns:
-        """The most that fits ``width`` cells: drop the sparkline first, then ‖W‖."""
+    def fit(cls, width: int, exploded: int | None = None) -> Columns:
+        """The most that fits ``width`` cells: drop the sparkline first, then ‖W‖.
+
+        With an ``exploded`` column (always kept) ‖W‖ goes before the sparkline:
+        the trend into the explosion says more than the last finite weight norm.
+        """
         fixed = NAME_WIDTH + 1 + VALUE_WIDTH + 1 + RATIO_WIDTH + 2 * (1 + FRACTION_WIDTH)
+        if exploded is not None:
+            fixed += 1 + EXPLODED_WIDTH
         with_weight = fixed + 1 + WEIGHT_WIDTH
         spark = width - with_weight - 1
         if spark >= MIN_SPARK_WIDTH:
-            return cls(spark, True)
-        return cls(0, width >= with_weight)
+            return cls(spark, True, exploded)
+        if exploded is not None and width - fixed - 1 >= MIN_SPARK_WIDTH:
+            return cls(width - fixed - 1, False, exploded)
+        return cls(0, width >= with_weight, exploded)
 
 
 def trend_title(scale: Scale | None, width: int) -> str:
@@ -97,18 +117,52 @@ def scale_note(scale: Scale | None, columns: Columns) -> str:
     return f"‖∇‖ trends share one log scale: {scale.label.removesuffix(' log')}"
 
 
+def exploded_title(epoch: int) -> str:
+    """The exploding epoch's column title: ``‖∇‖ ep 6`` (shorter for huge epoch numbers)."""
+    for title in (f"‖∇‖ ep {epoch}", f"ep {epoch}"):
+        if len(title) <= EXPLODED_WIDTH:
+            return title.rjust(EXPLODED_WIDTH)
+    return "exploded".rjust(EXPLODED_WIDTH)
+
+
+def exploded_note(epoch: int, width: int) -> str:
+    """The line under a diverged run's rows: which column is the exploding epoch's.
+
+    Example:
+        >>> exploded_note(6, 60)
+        '‖∇‖ ep 6: the epoch that exploded · other columns: epoch 5'
+        >>> exploded_note(1, 31)
+        'ep 1 exploded · no finite epoch'
+    """
+    rest = f"epoch {epoch - 1}" if epoch > 1 else "no finite epoch"
+    forms = (
+        f"‖∇‖ ep {epoch}: the epoch that exploded · other columns: {rest}",
+        f"‖∇‖ ep {epoch}: the epoch that exploded · rest: {rest}",
+        f"ep {epoch} exploded · rest: {rest}",
+        f"ep {epoch} exploded · {rest}",
+    )
+    return next((form for form in forms if len(form) <= width), forms[-1][:width])
+
+
 def header_text(columns: Columns, scale: Scale | None = None) -> str:
     """The column titles for ``columns`` (the trend's title names the shared ``scale``)."""
     parts = ["layer".ljust(NAME_WIDTH)]
     if columns.spark:
         parts.append(trend_title(scale, columns.spark))
     parts.append("‖∇‖".rjust(VALUE_WIDTH))
+    if columns.exploded is not None:
+        parts.append(exploded_title(columns.exploded))
     parts.append("Δ/W".rjust(RATIO_WIDTH))
     if columns.weight:
         parts.append("‖W‖".rjust(WEIGHT_WIDTH))
     parts.append("dead".rjust(FRACTION_WIDTH))
     parts.append("sat".rjust(FRACTION_WIDTH))
     return " ".join(parts)
+
+
+def exploded_epoch(rows: Sequence[GradientSummary]) -> int | None:
+    """The epoch a diverged run exploded in, when its rows carry its norms."""
+    return next((row.exploded_epoch for row in rows if row.exploded_epoch is not None), None)
 
 
 @dataclass(frozen=True)
@@ -120,6 +174,7 @@ class RowStyles:
     spark_max: dict[str, Color]
     header: Style
     flagged: Style
+    exploded: Style = field(default_factory=Style)
 
 
 class GradientRows:
@@ -130,10 +185,10 @@ class GradientRows:
         self.styles = styles
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        columns = Columns.fit(options.max_width)
+        columns = Columns.fit(options.max_width, exploded_epoch(self.rows))
         # One log scale for every layer: their magnitudes compare at a glance.
         scale = Scale.of(*(row.values for row in self.rows), log=True)
-        yield Segment(header_text(columns, scale), self.styles.header)
+        yield from self._header(columns, scale)
         spark_options = options.update(width=max(columns.spark, 1), height=1)
         text, spark_max = self.styles.text, self.styles.spark_max
         for row in self.rows:
@@ -152,6 +207,9 @@ class GradientRows:
                 )
                 yield from console.render(spark, spark_options)
             yield Segment(" " + format_norm(row.current).rjust(VALUE_WIDTH), style)
+            if columns.exploded is not None:
+                exploded = format_metric(row.exploded_norm).rjust(EXPLODED_WIDTH)
+                yield Segment(" " + exploded, text.get(row.exploded_health, text["ok"]))
             yield from self._cell(format_ratio(row.update_ratio), RATIO_WIDTH, row.ratio_health)
             if columns.weight:
                 yield Segment(" " + format_weight_norm(row.weight_norm).rjust(WEIGHT_WIDTH))
@@ -164,6 +222,21 @@ class GradientRows:
 
         yield Segment.line()
         yield Segment(scale_note(scale, columns), self.styles.header)
+        if columns.exploded is not None:
+            yield Segment.line()
+            yield Segment(exploded_note(columns.exploded, options.max_width), self.styles.exploded)
+
+    def _header(self, columns: Columns, scale: Scale | None) -> RenderResult:
+        """The column titles, the exploding epoch's in its own colour."""
+        header = header_text(columns, scale)
+        if columns.exploded is None:
+            yield Segment(header, self.styles.header)
+            return
+        title = exploded_title(columns.exploded)
+        before, _, after = header.partition(title)
+        yield Segment(before, self.styles.header)
+        yield Segment(title, self.styles.exploded)
+        yield Segment(after, self.styles.header)
 
     def _cell(self, value: str, width: int, health: str) -> RenderResult:
         yield Segment(" ")
@@ -224,8 +297,10 @@ class GradientsPanel(Widget):
         self.rows = rows
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
-        """The header, one line per layer, then the trend's scale."""
-        return len(self.rows) + 2 if self.rows else 1
+        """The header, one line per layer, the trend's scale (and the exploding epoch's note)."""
+        if not self.rows:
+            return 1
+        return len(self.rows) + (3 if exploded_epoch(self.rows) is not None else 2)
 
     def render(self) -> GradientRows | str:
         """The rows, styled from the stylesheet."""
@@ -256,4 +331,5 @@ class GradientsPanel(Widget):
             },
             header=text("header"),
             flagged=text("flagged"),
+            exploded=text("exploding"),
         )
