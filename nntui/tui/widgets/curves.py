@@ -68,6 +68,13 @@ class _Series:
     goal: Goal
     dashed: bool = False
 
+    def same_as(self, other: _Series) -> bool:
+        """True when ``other`` would draw exactly this line."""
+        drawn_alike = (self.name, self.style, self.goal, self.dashed) == (
+            (other.name, other.style, other.goal, other.dashed)
+        )
+        return drawn_alike and np.array_equal(self.values, other.values, equal_nan=True)
+
     def best(self) -> tuple[float, int] | None:
         """The best finite value and its 1-based epoch, or ``None`` if there is none."""
         finite = np.isfinite(self.values)
@@ -170,8 +177,7 @@ class CurvePlot(Widget):
         Raises:
             ValueError: If the values are not numbers, or the style or goal is invalid.
         """
-        self._series[name] = self._make_series(name, values, style, goal)
-        self._changed()
+        self._put(self._series, name, self._make_series(name, values, style, goal))
 
     def set_previous(
         self,
@@ -198,8 +204,7 @@ class CurvePlot(Widget):
         label = label or f"previous {name}"
         style = style or self.PREVIOUS_STYLE
         series = self._make_series(label, values, style, goal_for(name))
-        self._previous[label] = replace(series, dashed=dashed)
-        self._changed()
+        self._put(self._previous, label, replace(series, dashed=dashed))
 
     def clear(self) -> None:
         """Remove the current run's series (the previous run's stay)."""
@@ -226,6 +231,15 @@ class CurvePlot(Widget):
             raise ValueError(f"invalid style {style!r} for series {name!r}: {error}") from None
         array = as_float_array(values, name=f"series {name!r}")
         return _Series(name, array, parsed, goal or goal_for(name))
+
+    def _put(self, table: dict[str, _Series], label: str, series: _Series) -> None:
+        # The monitor sets every series again when the Curves tab is shown: an
+        # unchanged series must not redraw the plot (that was most of a tab switch).
+        old = table.get(label)
+        if old is not None and old.same_as(series):
+            return
+        table[label] = series
+        self._changed()
 
     def _changed(self) -> None:
         self._version += 1

@@ -98,7 +98,9 @@ class LearningCurves(Vertical):
         )
         for plot in (loss_plot, score_plot):
             plot.planned_epochs = planned_epochs
-            plot.border_title = "Loss" if plot is loss_plot else _score_label(task)
+            title = "Loss" if plot is loss_plot else _score_label(task)
+            if plot.border_title != title:  # setting a title redraws, even the same one
+                plot.border_title = title
 
     def show_record(self, record: RunRecord, task: str) -> None:
         """Draw a run's curves; the x axis follows the epochs it completed once it ended."""
