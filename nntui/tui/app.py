@@ -29,6 +29,7 @@ from nntui.tui.controller import RunController
 from nntui.tui.messages import (
     BoundaryReady,
     ModelSaved,
+    MonitorReady,
     NeuronMapsReady,
     QuitRequested,
     RetrainRequested,
@@ -116,10 +117,14 @@ class NNTuiApp(RunActions, ViewActions):
         sys.setswitchinterval(SWITCH_INTERVAL_S)
         for warning in self.startup_warnings:
             self.notify(warning, severity="warning", timeout=10)
+
+    def on_monitor_ready(self, message: MonitorReady) -> None:
         if self.autostart:
             # The first frame appears at once; Textual finishes building the screen
             # (the footer's keys, layout) over the next few frames. Training starts
-            # once that is done, so the two never compete for the interpreter.
+            # once that is done, so the two never compete for the interpreter. On a
+            # busy machine the screen may take longer than that to build, hence this
+            # message rather than a timer from the app's mount.
             self.set_timer(SETTLE_S, self.start_run)
 
     def exit(self, result: int | None = None, return_code: int = 0, message: Any = None) -> None:

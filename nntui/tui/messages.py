@@ -87,3 +87,7 @@ class RetrainRequested(Message):
 
 class QuitRequested(Message):
     """Leave the app now (e.g. the unsaved config was saved, as the quit dialog asked)."""
+
+
+class MonitorReady(Message):
+    """The monitor screen is built: its panels exist, so a run may start drawing on them."""

@@ -433,3 +433,16 @@ def test_run_app_warns_of_a_log_file_it_cannot_open_and_goes_on(
     assert err.startswith("warning: logging.file") and "not logged" in err
     assert "Traceback" not in err
     assert any("not logged" in note for note in shown)
+
+
+async def test_the_run_waits_for_the_screen_to_be_built(tiny_config, wait, monkeypatch) -> None:
+    # On a busy machine the monitor can take longer to build than the app's short
+    # settling delay (0.2 s); a delay of 10 ms makes that all but certain. The run must
+    # wait for the panels rather than fail to find them.
+    from nntui.tui import app as app_module
+
+    monkeypatch.setattr(app_module, "SETTLE_S", 0.01)
+    app = NNTuiApp(tiny_config(), deterministic=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot, lambda: finished(app), "the run to end")
+        assert app.controller.record.phase is Phase.COMPLETED

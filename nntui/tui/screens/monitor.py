@@ -39,7 +39,7 @@ from nntui.tui.actions import (
     RUNS_TAB,
     TAB_ORDER,
 )
-from nntui.tui.messages import QuitRequested, RetrainRequested
+from nntui.tui.messages import MonitorReady, QuitRequested, RetrainRequested
 from nntui.tui.pacing import RedrawPacer
 from nntui.tui.run_export import export_run
 from nntui.tui.stored_runs import StoredRuns
@@ -184,6 +184,7 @@ class MonitorScreen(Screen[None]):
         self.query_one("#gradients").border_subtitle = "d: what these mean"
         self.redraw_now()
         self.set_interval(FLUSH_EVERY_S, self._flush_bridge)
+        self.post_message(MonitorReady())
 
     def _flush_bridge(self) -> None:
         bridge = self.controller.bridge
