@@ -165,13 +165,20 @@ def measure_tabs_control(session: str, presses: int) -> tuple[list[float], int]:
 
 
 def start_app(
-    session: str, folder: Path, nntui_args: list[str], size: tuple[int, int], pythonpath: str
+    session: str,
+    folder: Path,
+    nntui_args: list[str],
+    size: tuple[int, int],
+    pythonpath: str,
+    app_env: list[str] = (),  # type: ignore[assignment]
 ) -> None:
     """Start ``nntui`` in a detached session of ``size`` columns × rows, in ``folder``."""
     command = " ".join(shlex.quote(part) for part in [sys.executable, "-m", "nntui", *nntui_args])
     env = "env -u CI TERM=xterm-256color COLORTERM=truecolor"
     if pythonpath:
         env += f" PYTHONPATH={shlex.quote(pythonpath)}"
+    for setting in app_env:
+        env += f" {shlex.quote(setting)}"
     tmux(
         "new-session", "-d", "-s", session, "-x", str(size[0]), "-y", str(size[1]),
         "-c", str(folder), f"{env} {command}",
@@ -210,7 +217,7 @@ def run_state(state: str, args: argparse.Namespace) -> tuple[list[float], int]:
         extra += ["--config", str(Path(args.config).resolve())]
     extra += ["--epochs", "100000" if state == "training" else "3"]
     with tempfile.TemporaryDirectory(prefix="nntui-keys-") as folder:
-        start_app(session, Path(folder), extra, args.size, args.pythonpath)
+        start_app(session, Path(folder), extra, args.size, args.pythonpath, args.env)
         try:
             ready = "RUNNING" if state == "training" else "FINISHED"
             if wait_for(session, lambda text: ready in text and MONITOR_MARK in text, 60) is None:
@@ -245,6 +252,13 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds before the first key")
     parser.add_argument(
         "--pythonpath", default="", help="import nntui from here (A/B of two source trees)"
+    )
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="set this in the app's environment (repeatable), e.g. TEXTUAL_ANIMATIONS=none",
     )
     parser.add_argument(
         "--poll", action="store_true", help="capture by spawning tmux in a loop (heavier)"
