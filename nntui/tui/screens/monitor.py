@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import Header, Static, TabbedContent, TabPane, Tabs
 
 from nntui.files import atomic_write_text
 from nntui.training.boundary import MIN_INTERVAL_S, BoundaryComputed
@@ -56,6 +56,7 @@ from nntui.tui.widgets.metrics import MetricsPanel
 from nntui.tui.widgets.neurons import NeuronsView
 from nntui.tui.widgets.runs import RunsTable, run_cells, run_summary, store_cells
 from nntui.tui.widgets.status import StatusPanel
+from nntui.tui.widgets.steady_footer import SteadyFooter
 from nntui.tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 
 if TYPE_CHECKING:
@@ -176,7 +177,7 @@ class MonitorScreen(Screen[None]):
             yield TabPane("Neurons", id=NEURONS_TAB)
             yield TabPane("Classes", id=CLASSES_TAB)
         yield TooSmallNotice(id="too-small")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         for widget_id, title in TITLES.items():

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from nntui.config import ConfigError, parse_config_text
 from nntui.nn.network import NeuralNetwork
@@ -28,6 +28,7 @@ from nntui.training.datasets import load_run_data
 from nntui.tui.formatting import format_metric
 from nntui.tui.widgets.boundary import DecisionBoundary
 from nntui.tui.widgets.boundary_panel import BoundaryPanel
+from nntui.tui.widgets.steady_footer import SteadyFooter
 
 
 def read_results(path: Path) -> dict[str, Any]:
@@ -144,7 +145,7 @@ class PastRunScreen(ModalScreen[None]):
             if self.planar:
                 with Horizontal(id="past-boundary"):
                     yield BoundaryPanel(id="past-boundary-panel")
-        yield Footer()
+        yield SteadyFooter()
 
     def on_mount(self) -> None:
         self.query_one(Vertical).border_title = f"Run {self.summary.id}"
