@@ -31,15 +31,24 @@ def count_drawings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return drawn
 
 
+async def show_curves_of_a_finished_run(pilot: Any) -> None:
+    """A finished 30-epoch run (a fixed event stream) with the Curves tab shown."""
+    await show_run(pilot, finished_run_events(epochs=30))
+    await pilot.press("2")
+    await curves_shown(pilot)
+
+
+def monitor() -> NNTuiApp:
+    return NNTuiApp(stream_config(), autostart=False, deterministic=True)
+
+
 async def test_showing_the_curves_tab_again_does_not_redraw_unchanged_plots(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     drawn = count_drawings(monkeypatch)
-    app = NNTuiApp(stream_config(), autostart=False, deterministic=True)
+    app = monitor()
     async with app.run_test(size=SIZE) as pilot:
-        await show_run(pilot, finished_run_events(epochs=30))
-        await pilot.press("2")
-        await curves_shown(pilot)
+        await show_curves_of_a_finished_run(pilot)
         assert sorted(drawn) == ["curve-loss", "curve-score"]  # drawn once, on first show
         for _ in range(3):
             await pilot.press("1")
@@ -51,11 +60,9 @@ async def test_showing_the_curves_tab_again_does_not_redraw_unchanged_plots(
 
 async def test_a_changed_series_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
     drawn = count_drawings(monkeypatch)
-    app = NNTuiApp(stream_config(), autostart=False, deterministic=True)
+    app = monitor()
     async with app.run_test(size=SIZE) as pilot:
-        await show_run(pilot, finished_run_events(epochs=30))
-        await pilot.press("2")
-        await curves_shown(pilot)
+        await show_curves_of_a_finished_run(pilot)
         before = len(drawn)
         plot = app.query_one("#curve-loss", CurvePlot)
         plot.set_series("loss", [1.0, 0.5, 0.25], style="cyan")
