@@ -48,16 +48,18 @@ CONFIG_TAB = "config-tab"
 DISTRIBUTIONS_TAB = "distributions-tab"
 NEURONS_TAB = "neurons-tab"
 CLASSES_TAB = "classes-tab"
-#: Tabs in the order of their number keys (1–4).
-TAB_ORDER = (
-    MONITOR_TAB,
-    CURVES_TAB,
-    RUNS_TAB,
-    CONFIG_TAB,
-    DISTRIBUTIONS_TAB,
-    NEURONS_TAB,
-    CLASSES_TAB,
-)
+#: Each tab's name on the tab bar, in the order of their number keys (1–7).
+TAB_NAMES: dict[str, str] = {
+    MONITOR_TAB: "Monitor",
+    CURVES_TAB: "Curves",
+    RUNS_TAB: "Runs",
+    CONFIG_TAB: "Config",
+    DISTRIBUTIONS_TAB: "Distributions",
+    NEURONS_TAB: "Neurons",
+    CLASSES_TAB: "Classes",
+}
+#: Tabs in the order of their number keys.
+TAB_ORDER = tuple(TAB_NAMES)
 #: The tabs an action is limited to, by its ``where``.
 TAB_OF: dict[str, tuple[str, ...]] = {
     "Monitor and Curves tabs": (MONITOR_TAB, CURVES_TAB),
@@ -127,7 +129,8 @@ class Action:
         return Binding(keys, self.action, self.label, show=self.footer)
 
 
-def _tab(key: str, tab: str, name: str) -> Action:
+def _tab(key: str, tab: str) -> Action:
+    name = TAB_NAMES[tab]
     return Action(
         (key,),
         f"show_tab('{tab}')",
@@ -383,13 +386,13 @@ ACTIONS: tuple[Action, ...] = (
         where="in the walkthrough",
         scope="walkthrough",
     ),
-    _tab("1", MONITOR_TAB, "Monitor"),
-    _tab("2", CURVES_TAB, "Curves"),
-    _tab("3", RUNS_TAB, "Runs"),
-    _tab("4", CONFIG_TAB, "Config"),
-    _tab("5", DISTRIBUTIONS_TAB, "Distributions"),
-    _tab("6", NEURONS_TAB, "Neurons"),
-    _tab("7", CLASSES_TAB, "Classes"),
+    _tab("1", MONITOR_TAB),
+    _tab("2", CURVES_TAB),
+    _tab("3", RUNS_TAB),
+    _tab("4", CONFIG_TAB),
+    _tab("5", DISTRIBUTIONS_TAB),
+    _tab("6", NEURONS_TAB),
+    _tab("7", CLASSES_TAB),
     Action(
         ("f1", "?"),
         "help",

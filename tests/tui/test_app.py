@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 from textual.app import App
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import ContentSwitcher, Label, Sparkline, Static
 from tui_helpers import LONG, SIZE, epochs_done, finished, notes, static_text
 
 from nntui.config import LoadedConfig, dump_config
@@ -115,7 +115,7 @@ async def test_retrain_key_with_an_invalid_edit_starts_nothing(tiny_config, wait
         await pilot.pause()
         assert "training.epochs" in static_text(app.query_one("#config-problem-list", Static))
         assert app.controller.runs_started == 1
-        assert app.query_one("#tabs").active == "config-tab"
+        assert app.query_one("#tabs", ContentSwitcher).current == "config-tab"
 
 
 async def test_a_valid_edit_retrains_with_the_new_architecture(tiny_config, wait) -> None:
@@ -136,7 +136,7 @@ async def test_a_valid_edit_retrains_with_the_new_architecture(tiny_config, wait
         assert list(app.controller.runner.network.layer_sizes[1:-1]) == [16, 8]
         assert len(app.query_one(GradientsPanel).rows) == 3
         assert app.config.network.hidden_layers == (16, 8)
-        assert app.query_one("#tabs").active == "monitor-tab"
+        assert app.query_one("#tabs", ContentSwitcher).current == "monitor-tab"
         count = app.controller.runner.network.parameter_count
         assert f"{count:,}" in app.query_one(ArchitecturePanel).totals_text
 

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from textual.widgets import Static, TabbedContent
+from textual.widgets import Static
 from tui_helpers import LONG, SIZE, epochs_done, finished, notes, static_text
 
 from nntui.config import dump_config
@@ -15,6 +15,7 @@ from nntui.tui.app import NNTuiApp
 from nntui.tui.screens.confirm_quit import ConfirmQuitScreen
 from nntui.tui.widgets import config_editor
 from nntui.tui.widgets.config_editor import PROBLEM_MARK, ConfigEditor
+from nntui.tui.widgets.tab_bar import TabBar
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +35,7 @@ data:
 
 
 def config_tab_label(app: NNTuiApp) -> str:
-    return str(app.query_one(TabbedContent).get_tab("config-tab").label)
+    return app.query_one(TabBar).label("config-tab")
 
 
 async def test_the_config_tab_focuses_the_editor_and_keys_type_there(tiny_config, wait) -> None:

@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Container, Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Static, TabbedContent, TabPane, Tabs
+from textual.widgets import ContentSwitcher, Header, Static
 
 from nntui.files import atomic_write_text
 from nntui.training.boundary import MIN_INTERVAL_S, BoundaryComputed
@@ -37,6 +37,7 @@ from nntui.tui.actions import (
     MONITOR_TAB,
     NEURONS_TAB,
     RUNS_TAB,
+    TAB_NAMES,
     TAB_ORDER,
 )
 from nntui.tui.messages import MonitorReady, QuitRequested, RetrainRequested
@@ -57,6 +58,7 @@ from nntui.tui.widgets.neurons import NeuronsView
 from nntui.tui.widgets.runs import RunsTable, run_cells, run_summary, store_cells
 from nntui.tui.widgets.status import StatusPanel
 from nntui.tui.widgets.steady_footer import SteadyFooter
+from nntui.tui.widgets.tab_bar import TabBar
 from nntui.tui.widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmallNotice
 
 if TYPE_CHECKING:
@@ -152,8 +154,9 @@ class MonitorScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield StatusPanel(id="status", show_timing=not self.deterministic)
-        with TabbedContent(initial=MONITOR_TAB, id="tabs"):
-            with TabPane("Monitor", id=MONITOR_TAB), Horizontal(id="monitor"):
+        yield TabBar(TAB_NAMES.items(), active=MONITOR_TAB, id="tab-bar")
+        with ContentSwitcher(initial=MONITOR_TAB, id="tabs"):
+            with Horizontal(id=MONITOR_TAB, classes="tab-pane"):
                 with Vertical(id="monitor-left"):
                     yield ArchitecturePanel(id="architecture")
                     yield GradientsPanel(id="gradients")
@@ -162,9 +165,9 @@ class MonitorScreen(Screen[None]):
                     yield MetricsPanel(id="metrics")
             # Curves and Runs are built the first time they are shown: the first
             # frame (and the first run) do not wait for widgets nobody looks at yet.
-            yield TabPane("Curves", id=CURVES_TAB)
-            yield TabPane("Runs", id=RUNS_TAB)
-            with TabPane("Config", id=CONFIG_TAB):
+            yield Container(id=CURVES_TAB, classes="tab-pane")
+            yield Container(id=RUNS_TAB, classes="tab-pane")
+            with Container(id=CONFIG_TAB, classes="tab-pane"):
                 yield ConfigEditor(
                     self.config_text,
                     save_path=self.save_path,
@@ -173,9 +176,9 @@ class MonitorScreen(Screen[None]):
                     id="config-editor",
                 )
             # Inside the network: built when first shown, measured only while shown.
-            yield TabPane("Distributions", id=DISTRIBUTIONS_TAB)
-            yield TabPane("Neurons", id=NEURONS_TAB)
-            yield TabPane("Classes", id=CLASSES_TAB)
+            yield Container(id=DISTRIBUTIONS_TAB, classes="tab-pane")
+            yield Container(id=NEURONS_TAB, classes="tab-pane")
+            yield Container(id=CLASSES_TAB, classes="tab-pane")
         yield TooSmallNotice(id="too-small")
         yield SteadyFooter()
 
@@ -262,7 +265,7 @@ class MonitorScreen(Screen[None]):
     def _show_boundary_panel(self, planar: bool, event: RunStarted) -> None:
         """Show the boundary panel for a 2-input network, hide it for any other."""
         self._planar = planar
-        self.query_one("#monitor").set_class(planar, "-planar")
+        self.query_one(f"#{MONITOR_TAB}").set_class(planar, "-planar")
         self._grid_shape = None
         panel = self.query_one(BoundaryPanel)
         if planar:
@@ -420,8 +423,11 @@ class MonitorScreen(Screen[None]):
 
     def show_tab(self, tab: str) -> None:
         """Show a tab (see :data:`~nntui.tui.actions.TAB_ORDER`)."""
-        if tab in TAB_ORDER:
-            self.query_one(TabbedContent).active = tab
+        if tab in TAB_ORDER and tab != self.active_tab:
+            self.active_tab = tab
+            self.query_one(TabBar).active = tab
+            self.query_one(ContentSwitcher).current = tab
+            self.call_next(self._tab_shown, tab)
 
     def show_editor(self) -> None:
         """Open the Config tab with the keyboard in the editor."""
@@ -464,15 +470,15 @@ class MonitorScreen(Screen[None]):
 
     def on_config_editor_modified_changed(self, message: ConfigEditor.ModifiedChanged) -> None:
         """The Config tab's title says when the text has unsaved edits (``Config ●``)."""
-        tab = self.query_one(TabbedContent).get_tab(CONFIG_TAB)
-        tab.label = "Config ●" if message.modified else "Config"
+        name = TAB_NAMES[CONFIG_TAB]
+        self.query_one(TabBar).set_label(CONFIG_TAB, f"{name} ●" if message.modified else name)
 
     def on_config_editor_leave_requested(self, message: ConfigEditor.LeaveRequested) -> None:
-        self.query_one(TabbedContent).query_one(Tabs).focus()
+        self.query_one(TabBar).focus()
 
     async def build_tab(self, tab: str) -> None:
         """Build the Curves or Runs tab the first time it is shown."""
-        pane = self.query_one(f"#{tab}", TabPane)
+        pane = self.query_one(f"#{tab}", Container)
         if pane.children:
             return
         if tab == CURVES_TAB:
@@ -552,8 +558,13 @@ class MonitorScreen(Screen[None]):
         for detail in self.query("#runs-detail").results(Static):
             detail.update(text)
 
-    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        active = self.active_tab = event.tabbed_content.active
+    def on_tab_bar_selected(self, event: TabBar.Selected) -> None:
+        self.show_tab(event.tab)
+
+    async def _tab_shown(self, active: str) -> None:
+        """Fill and refresh the tab just shown (``active``), and give it the keyboard."""
+        if active != self.active_tab:
+            return  # another key already moved on
         self.controller.inside.follow_tab(active)  # measure only what this tab shows
         if active in (CURVES_TAB, RUNS_TAB, DISTRIBUTIONS_TAB, NEURONS_TAB, CLASSES_TAB):
             await self.build_tab(active)
