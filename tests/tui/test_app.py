@@ -446,3 +446,23 @@ async def test_the_run_waits_for_the_screen_to_be_built(tiny_config, wait, monke
     async with app.run_test(size=SIZE) as pilot:
         await wait(pilot, lambda: finished(app), "the run to end")
         assert app.controller.record.phase is Phase.COMPLETED
+
+
+async def test_the_built_app_is_frozen_and_young_objects_are_collected_less_often(
+    tiny_config, wait, monkeypatch
+) -> None:
+    # Full collections stalled keys (~25 ms each); the app freezes what it built and
+    # lets more short-lived objects pile up between young passes.
+    import gc
+
+    from nntui.tui import app as app_module
+
+    calls: list[str] = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    monkeypatch.setattr(gc, "set_threshold", lambda *limits: calls.append(f"threshold {limits}"))
+    app = NNTuiApp(tiny_config(), deterministic=True, autostart=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot, lambda: bool(calls), "the screen to be built")
+    _young, *older = gc.get_threshold()
+    assert calls == ["freeze", f"threshold {(app_module.YOUNG_GC_THRESHOLD, *older)}"]
+    assert app_module.YOUNG_GC_THRESHOLD > 700  # Python's default
