@@ -331,6 +331,21 @@ async def test_help_lists_the_keys_and_closes(tiny_config) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_is_drawn_over_a_plain_background_not_a_tinted_monitor(tiny_config) -> None:
+    # Tinting the monitor behind the help cost ~45 ms a frame with the playground's map.
+    app = NNTuiApp(tiny_config(), autostart=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "Architecture" in app.export_screenshot()
+        await pilot.press("f1")
+        await pilot.pause()
+        shown = app.export_screenshot()
+        assert "checkpoint" in shown and "Architecture" not in shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Architecture" in app.export_screenshot()
+
+
 async def test_the_command_palette_offers_every_action(tiny_config) -> None:
     app = NNTuiApp(tiny_config(), autostart=False)
     async with app.run_test(size=SIZE):
