@@ -191,6 +191,8 @@ class RunRecord:
         self.started: RunStarted | None = None
         self.history: dict[str, list[float | None]] = {}
         self.layer_history: dict[str, list[float | None]] = {}
+        #: :meth:`best_of` so far, per key: the series it read, how much of it, the best.
+        self._bests: dict[str, tuple[list[float | None], int, Best]] = {}
         self.last_epoch: EpochEnded | None = None
         self.best = _monitor_of(config)
         self.results: dict[str, Any] | None = None
@@ -348,9 +350,14 @@ class RunRecord:
 
     def best_of(self, key: str) -> Best:
         """The best value of any history series, by the same rule as :attr:`best`."""
-        best = Best(key)
-        for epoch, value in enumerate(self.history.get(key, ()), start=1):
-            best = best.update(epoch, value)
+        values = self.history.get(key, [])
+        seen, read, best = self._bests.get(key, (values, 0, Best(key)))
+        if seen is not values or read > len(values):  # a new run's series: start again
+            read, best = 0, Best(key)
+        # The history only grows, so each epoch is weighed once, not on every redraw.
+        for epoch in range(read + 1, len(values) + 1):
+            best = best.update(epoch, values[epoch - 1])
+        self._bests[key] = (values, len(values), best)
         return best
 
     def test_metric(self, name: str) -> float | None:

@@ -63,6 +63,32 @@ def test_a_regression_run_records_r2() -> None:
     assert record.best_of("val_r2").epoch == 10
 
 
+def best_by_rescanning(record: RunRecord, key: str) -> Best:
+    best = Best(key)
+    for epoch, value in enumerate(record.history[key], start=1):
+        best = best.update(epoch, value)
+    return best
+
+
+def test_best_of_follows_new_epochs_and_starts_again_for_a_new_run() -> None:
+    # best_of is asked on every redraw; it weighs each epoch once, and a new run's
+    # history (or a rising val_loss after its best) must not keep a stale answer.
+    events = early_stopped_run_events()
+    record = RunRecord()
+    for event in events:
+        record.apply(event)
+        if record.history:
+            for key in ("loss", "val_loss", "val_accuracy"):
+                assert record.best_of(key) == best_by_rescanning(record, key)
+    assert record.best_of("val_loss").epoch < record.epochs_done  # it rose after its best
+    record.apply(finished_run_events(epochs=3)[0])  # the next run starts
+    assert record.best_of("val_loss") == Best("val_loss")
+    for event in finished_run_events(epochs=3)[1:]:
+        record.apply(event)
+    assert record.best_of("val_loss") == best_by_rescanning(record, "val_loss")
+    assert record.best_of("val_loss").epoch == 3
+
+
 def test_pause_and_resume_move_the_phase_and_back() -> None:
     events = live_run_events(done=4, paused=True)
     record = fold(events)
