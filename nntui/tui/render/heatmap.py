@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from rich.color import Color
+from rich.color import Color, ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -280,8 +280,16 @@ def _color(rgb: RGB) -> Color:
 
 
 @lru_cache(maxsize=8192)
-def _half_block_style(top: RGB, bottom: RGB) -> Style:
-    return Style(color=_color(top), bgcolor=_color(bottom))
+def _packed_style(packed: int) -> Style:
+    """The half block's style for a cell packed as ``top << 24 | bottom`` (:func:`_pack_rgb`)."""
+    # Style.from_color: a map's shades change with every grid, so styles are made
+    # anew each frame, and Style() parses its arguments (~3× the time).
+    return Style.from_color(_packed_color(packed >> 24), _packed_color(packed & 0xFFFFFF))
+
+
+@lru_cache(maxsize=8192)
+def _packed_color(packed: int) -> Color:
+    return Color.from_triplet(ColorTriplet(packed >> 16 & 0xFF, packed >> 8 & 0xFF, packed & 0xFF))
 
 
 @lru_cache(maxsize=1024)
@@ -332,24 +340,53 @@ def half_block_lines(
     if image.shape[0] % 2:
         raise ValueError(f"a half-block image needs an even number of rows, got {image.shape[0]}")
     points = points or {}
-    pixels = image.astype(np.int64).tolist()
+    pixels = image.astype(np.int64)
+    top, bottom = pixels[0::2], pixels[1::2]
+    # One number per cell for its two colours: a run of equal numbers is one segment.
+    # Python then loops over runs (a few dozen a line), not over every cell.
+    packed = _pack_rgb(top) << 24 | _pack_rgb(bottom)
+    cell_rows, width = packed.shape
+    # Each point is a cell of its own: a run breaks before and after it.
+    alone = np.zeros((cell_rows, width + 1), dtype=bool)
+    by_row: dict[int, dict[int, Point]] = {}
+    for (cell_row, col), point in points.items():
+        if 0 <= cell_row < cell_rows and 0 <= col < width:
+            by_row.setdefault(cell_row, {})[col] = point
+            alone[cell_row, col : col + 2] = True
+    breaks = np.zeros((cell_rows, width), dtype=bool)
+    breaks[:, 0] = True
+    breaks[:, 1:] = (packed[:, 1:] != packed[:, :-1]) | alone[:, 1:width]
+    behind_cells = (top + bottom) // 2  # what a point is drawn on
     lines: list[list[Segment]] = []
-    for cell_row in range(image.shape[0] // 2):
-        top_row, bottom_row = pixels[2 * cell_row], pixels[2 * cell_row + 1]
-        cells = []
-        for col, (top, bottom) in enumerate(zip(top_row, bottom_row, strict=True)):
-            point = points.get((cell_row, col))
+    for cell_row, row in enumerate(packed.tolist()):
+        row_points = by_row.get(cell_row)
+        behind_row = behind_cells[cell_row].tolist() if row_points else []
+        starts = np.flatnonzero(breaks[cell_row]).tolist()
+        ends = [*starts[1:], width]
+        cells: list[Segment] = []
+        for start, end in zip(starts, ends, strict=True):
+            point = row_points.get(start) if row_points else None
             if point is None:
-                cells.append(Segment(HALF_BLOCK, _half_block_style(tuple(top), tuple(bottom))))
-            else:
-                behind = tuple((a + b) // 2 for a, b in zip(top, bottom, strict=True))
-                glyph, rgb = (POINT_GLYPH, point) if len(point) == 3 else point
-                if monochrome:
-                    rgb = contrasting(behind)
-                cells.append(Segment(str(glyph), _point_style(tuple(rgb), behind)))
-        segments = list(Segment.simplify(cells))
-        lines.append(segments)
+                # Neighbouring runs differ in colour, so they never merge with each other.
+                cells.append(Segment(HALF_BLOCK * (end - start), _packed_style(row[start])))
+                continue
+            behind = tuple(behind_row[start])
+            glyph, rgb = (POINT_GLYPH, point) if len(point) == 3 else point
+            if monochrome:
+                rgb = contrasting(behind)
+            segment = Segment(str(glyph), _point_style(tuple(rgb), behind))
+            # Two points alike side by side share a (cached, so identical) style.
+            if cells and cells[-1].style is segment.style:
+                segment = Segment(cells.pop().text + segment.text, segment.style)
+            cells.append(segment)
+        lines.append(cells)
     return lines
+
+
+def _pack_rgb(rgb: np.ndarray) -> np.ndarray:
+    """``(…, 3)`` colours as one integer each, ``0xRRGGBB``."""
+    packed: np.ndarray = rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]
+    return packed
 
 
 def half_block_text(
