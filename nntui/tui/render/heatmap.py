@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from rich.color import Color, ColorTriplet
+from rich.color import Color
+from rich.color_triplet import ColorTriplet
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -349,9 +350,9 @@ def half_block_lines(
     # Each point is a cell of its own: a run breaks before and after it.
     alone = np.zeros((cell_rows, width + 1), dtype=bool)
     by_row: dict[int, dict[int, Point]] = {}
-    for (cell_row, col), point in points.items():
+    for (cell_row, col), overlay in points.items():
         if 0 <= cell_row < cell_rows and 0 <= col < width:
-            by_row.setdefault(cell_row, {})[col] = point
+            by_row.setdefault(cell_row, {})[col] = overlay
             alone[cell_row, col : col + 2] = True
     breaks = np.zeros((cell_rows, width), dtype=bool)
     breaks[:, 0] = True

@@ -14,7 +14,7 @@ and sets :attr:`TabBar.active`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.text import Text
@@ -57,7 +57,7 @@ class TabBar(Widget, can_focus=True):
 
     def __init__(
         self,
-        tabs: Sequence[tuple[str, str]],
+        tabs: Iterable[tuple[str, str]],
         *,
         active: str,
         id: str | None = None,
