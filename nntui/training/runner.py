@@ -105,6 +105,9 @@ class NetworkRunner:
         resume: continue a run from its checkpoint: its epochs (replayed as
             events after ``RunStarted``) and the exact training state; the run
             then trains ``config.training.epochs`` minus the epochs done.
+        data: the run's data, already read for ``config`` (e.g. by a face that
+            checked it could be read before stopping another run); read by
+            :meth:`prepare` when omitted.
 
     Attributes:
         record: the run as its events describe it (see :class:`RunRecord`).
@@ -126,9 +129,11 @@ class NetworkRunner:
         logger: logging.Logger | None = None,
         hooks: Sequence[EpochHook] = (),
         resume: Resume | None = None,
+        data: RunData | None = None,
     ) -> None:
         self.config = config = _config_from(config, config_path)
         self.resume = resume
+        self._given_data = data
         self.control = control if control is not None else RunControl()
         self.record = RunRecord(config=config)
         self.network: NeuralNetwork | None = None
@@ -156,7 +161,7 @@ class NetworkRunner:
         """
         if self.network is not None:
             return
-        data = load_run_data(self.config)
+        data = self._given_data if self._given_data is not None else load_run_data(self.config)
         plan = network_plan(self.config, data.n_features, data.n_classes)
         self.options = training_options(self.config.training)
         self.network = NeuralNetwork(

@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from nntui.config import ConfigError, dump_config, with_overrides
+from nntui.datasets.tabular import DataSourceError
 from nntui.logs import start_logging
 from nntui.runs.resume import ResumePlan
 from nntui.tui import actions
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     import logging
 
     from nntui.config import Config, LoadedConfig
+    from nntui.training.datasets import RunData
 
 #: How long quitting waits for the training thread (it stops within one batch).
 QUIT_WAIT_S = 1.0
@@ -147,16 +149,23 @@ class NNTuiApp(RunActions, ViewActions):
 
     # -- runs --------------------------------------------------------------------------
 
-    async def start_run(self, *, plan: ResumePlan | None = None, seed: int | None = None) -> None:
+    async def start_run(
+        self,
+        *,
+        plan: ResumePlan | None = None,
+        seed: int | None = None,
+        data: RunData | None = None,
+    ) -> None:
         """Start training ``self.config`` in a thread worker (stopping any current run).
 
         Args:
             plan: continue a recorded run instead (``c``).
             seed: a new random seed this run draws (``R``): shown in the status line.
+            data: ``self.config``'s data, when it was already read.
         """
         await self.controller.stop()
         if plan is None:
-            run_id = self.controller.begin(self.config)
+            run_id = self.controller.begin(self.config, data=data)
         else:
             resume, parent = plan.resume, plan.parent.id
             run_id = self.controller.begin(plan.config, resume=resume, resumed_from=parent)
@@ -176,10 +185,14 @@ class NNTuiApp(RunActions, ViewActions):
                 self.notify(
                     f"Task: {config.task} (the data source {config.data.source} serves it)."
                 )
+        data = await self.controller.read_data(config)
+        if isinstance(data, DataSourceError):
+            self.monitor.refuse_retrain(data)  # the current run goes on
+            return
         self.config = config
         self.sub_title = config.task
         self.monitor.show_tab(MONITOR_TAB)
-        await self.start_run()
+        await self.start_run(data=data)
 
     def on_run_events_posted(self, message: RunEventsPosted) -> None:
         if self.controller.receive(message.run_id, message.events):

@@ -24,10 +24,12 @@ from typing import TYPE_CHECKING, Any
 
 from textual.worker import Worker, WorkerCancelled, WorkerFailed
 
+from nntui.datasets.tabular import DataSourceError
 from nntui.files import next_free_path
 from nntui.runs.recorder import RunRecorder, start_recording
 from nntui.training.boundary import BoundaryHook, BoundaryRequest
 from nntui.training.control import RunControl
+from nntui.training.datasets import RunData, load_run_data
 from nntui.training.events import RunEvent, RunFailed, RunPaused
 from nntui.training.record import Phase, RunRecord
 from nntui.training.runner import NetworkRunner, Resume, SaveModelError
@@ -93,6 +95,8 @@ class RunController:
         #: What the next launch continues (``c``): checkpoint and the parent's id.
         self._resume: Resume | None = None
         self._resumed_from: str | None = None
+        #: The next launch's data, when it was read before (:meth:`read_data`).
+        self._data: RunData | None = None
         self.boundary_request = BoundaryRequest()
         #: Distributions, confusion matrix, neuron maps: measured while their tab shows.
         self.inside = InsideDemands()
@@ -127,7 +131,12 @@ class RunController:
     # -- a run's life ---------------------------------------------------------------
 
     def begin(
-        self, config: Config, *, resume: Resume | None = None, resumed_from: str | None = None
+        self,
+        config: Config,
+        *,
+        resume: Resume | None = None,
+        resumed_from: str | None = None,
+        data: RunData | None = None,
     ) -> int:
         """Record a new run of ``config`` (the old one must be stopped); returns its id.
 
@@ -137,8 +146,9 @@ class RunController:
             config: the run's config.
             resume: continue a recorded run from its checkpoint (``c``).
             resumed_from: the id of the run continued (written in the new run's folder).
+            data: ``config``'s data, already read (see :meth:`read_data`).
         """
-        self._resume, self._resumed_from = resume, resumed_from
+        self._resume, self._resumed_from, self._data = resume, resumed_from, data
         self.run_id += 1
         self.record = self.runs.new_run(config)
         self.control = RunControl()
@@ -146,6 +156,18 @@ class RunController:
         self.pause_wanted = False
         self._clear_steps()
         return self.run_id
+
+    async def read_data(self, config: Config) -> RunData | DataSourceError:
+        """Read ``config``'s data in a thread: the data, or why it cannot be used.
+
+        A retrain reads it before stopping the current run, so a file that is
+        missing or malformed leaves that run training; the new run then trains
+        on this data rather than reading it again.
+        """
+        try:
+            return await asyncio.to_thread(load_run_data, config)
+        except DataSourceError as error:
+            return error
 
     def launch(self, run_id: int) -> None:
         """Start run ``run_id``'s thread (unless a newer run replaced it or the app is closing)."""
@@ -162,7 +184,9 @@ class RunController:
             logger=self.logger,
             hooks=[self.hook, *self.inside.hooks(self.bridge, self.bridge.neuron_maps)],
             resume=self._resume,
+            data=self._data,
         )
+        self._data = None  # the runner holds it now
         runner = self.runner
         warn = functools.partial(self.app.notify, severity="warning")  # thread-safe (post_message)
         self.recorder = start_recording(

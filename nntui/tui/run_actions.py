@@ -22,6 +22,7 @@ from nntui.tui.widgets.config_editor import problem_line
 if TYPE_CHECKING:
     from nntui.config import Config
     from nntui.runs.resume import ResumePlan
+    from nntui.training.datasets import RunData
     from nntui.tui.controller import RunController
     from nntui.tui.screens.monitor import MonitorScreen
 
@@ -39,7 +40,13 @@ class RunActions(App[int]):
     monitor: MonitorScreen
     config: Config
 
-    async def start_run(self, *, plan: ResumePlan | None = None, seed: int | None = None) -> None:
+    async def start_run(
+        self,
+        *,
+        plan: ResumePlan | None = None,
+        seed: int | None = None,
+        data: RunData | None = None,
+    ) -> None:
         """Start a run of :attr:`config` (the app implements it)."""
         raise NotImplementedError
 

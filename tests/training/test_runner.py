@@ -494,3 +494,23 @@ def test_flat_metrics_names_last_epoch_and_test_values() -> None:
         "samples_per_s": 1000.0,
         "epochs_completed": 2.0,
     }
+
+
+def test_a_runner_given_its_data_trains_on_it_without_reading_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The monitor reads an edited config's data before stopping the current run
+    # (a missing file must not cost that run); the new run then uses what was read.
+    from nntui.training import runner as runner_module
+    from nntui.training.datasets import load_run_data
+
+    config = runner_config(training__epochs=2)
+    data = load_run_data(config)
+
+    def read_again(config: Config) -> None:
+        raise AssertionError("the data was read again")
+
+    monkeypatch.setattr(runner_module, "load_run_data", read_again)
+    runner = NetworkRunner(config, data=data)
+    assert runner.run()["status"] == "completed"
+    assert runner.data is data

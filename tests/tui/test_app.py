@@ -141,6 +141,26 @@ async def test_a_valid_edit_retrains_with_the_new_architecture(tiny_config, wait
         assert f"{count:,}" in app.query_one(ArchitecturePanel).totals_text
 
 
+async def test_an_edit_whose_data_cannot_be_read_leaves_the_run_training(tiny_config, wait) -> None:
+    # The text is a valid config, but its CSV does not exist: the retrain is refused
+    # before the running run is stopped, and the editor says why.
+    app = NNTuiApp(tiny_config(**{"training.epochs": LONG}), deterministic=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait(pilot, lambda: epochs_done(app) >= 2, "a couple of epochs")
+        editor = app.query_one(ConfigEditor)
+        editor.text = "data:\n  source: csv\n  path: no-such-file.csv\n  target: y\n"
+        await pilot.press("e", "ctrl+r")
+        await wait(pilot, lambda: bool(editor.problems), "the problem")
+        listed = static_text(app.query_one("#config-problem-list", Static))
+        assert "data: data file not found: no-such-file.csv" in listed
+        assert app.controller.runs_started == 1
+        assert app.controller.record.phase is Phase.RUNNING
+        assert app.config.data.source != "csv"  # the app's config is still the run's
+        running = epochs_done(app)
+        await wait(pilot, lambda: epochs_done(app) > running, "more epochs of the same run")
+        assert any("Not retrained: data file not found" in note for note in notes(app))
+
+
 async def test_pause_holds_the_epochs_and_resume_continues(tiny_config, wait, thread_probe) -> None:
     app = NNTuiApp(tiny_config(**{"training.epochs": LONG}), deterministic=True)
     async with app.run_test(size=SIZE) as pilot:

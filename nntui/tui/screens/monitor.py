@@ -23,6 +23,8 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Header, Static
 
+from nntui.config import ConfigProblem
+from nntui.datasets.tabular import DataSourceError
 from nntui.files import atomic_write_text
 from nntui.training.boundary import MIN_INTERVAL_S, BoundaryComputed
 from nntui.training.events import EpochEnded, RunEvent, RunStarted
@@ -455,6 +457,12 @@ class MonitorScreen(Screen[None]):
             self.post_message(RetrainRequested(result.config))
         elif self.save_text(result.text) and self._quit_after_save:
             self.post_message(QuitRequested())
+
+    def refuse_retrain(self, error: DataSourceError) -> None:
+        """The edited config's data cannot be read: say so in the editor; the run goes on."""
+        self.show_editor()
+        self.query_one(ConfigEditor).show_problems([ConfigProblem(key="data", message=str(error))])
+        self.notify(f"Not retrained: {error} (the current run goes on).", severity="error")
 
     def save_text(self, text: str) -> bool:
         """Write ``text`` (checked) to the editor's file, atomically; True when written."""
