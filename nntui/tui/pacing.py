@@ -54,6 +54,7 @@ class RedrawPacer:
         self._last_wall: float | None = None
         self._last_cpu = 0.0
         self.interval = min(max(first_interval, min_interval), max_interval)
+        self._left_to_last_frame = False
 
     def delay(self) -> float:
         """Seconds to wait before the next redraw (0 when one is due now)."""
@@ -84,3 +85,24 @@ class RedrawPacer:
         screen, not on the run.
         """
         self._last_wall = None
+        self._left_to_last_frame = False
+
+    def worth_drawing(self, seconds_left: float | None) -> bool:
+        """Is a paced frame worth drawing when the run has ``seconds_left`` to go?
+
+        Not when the run ends within half an interval: the frame drawn as it ends
+        shows the same epochs a moment later, and the training thread keeps the
+        CPU this one would take. Said once per run (until :meth:`reset`), so an
+        estimate that keeps being wrong cannot stop the screen from redrawing.
+
+        Example:
+            >>> pacer = RedrawPacer(first_interval=1.0)
+            >>> pacer.worth_drawing(0.2), pacer.worth_drawing(0.2), pacer.worth_drawing(None)
+            (False, True, True)
+        """
+        if self._left_to_last_frame or seconds_left is None:
+            return True
+        if seconds_left < self.interval / 2:
+            self._left_to_last_frame = True
+            return False
+        return True

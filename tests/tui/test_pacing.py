@@ -74,3 +74,14 @@ def test_one_off_redraws_delay_the_next_but_teach_nothing() -> None:
     pacer.redrawn(learn=False)
     assert pacer.interval == pytest.approx(0.4)
     assert pacer.delay() == pytest.approx(0.4)
+
+
+def test_a_frame_just_before_the_run_ends_is_left_to_the_last_frame_once() -> None:
+    clocks = Clocks()
+    pacer = make_pacer(clocks, first_interval=1.0)
+    assert pacer.worth_drawing(None)  # paused, or not running: nothing to wait for
+    assert pacer.worth_drawing(0.6)  # more than half an interval to go
+    assert not pacer.worth_drawing(0.4)  # the run's last frame comes sooner
+    assert pacer.worth_drawing(0.4)  # once: an estimate that keeps being wrong still redraws
+    pacer.reset()  # a new run
+    assert not pacer.worth_drawing(0.1)

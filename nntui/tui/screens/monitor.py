@@ -204,6 +204,7 @@ class MonitorScreen(Screen[None]):
         self._pending_grid = None
         self._refresh_curves(new_run=True)
         self._pacer.reset()
+        self._pace_grids()  # from the first epoch: until the first paced frame too
         # The architecture table stays until the new network replaces it: clearing
         # it first would cost two layout passes as the run starts.
         self.query_one(GradientsPanel).clear_layers()
@@ -306,7 +307,15 @@ class MonitorScreen(Screen[None]):
             self._redraw_timer = self.set_timer(delay, self._redraw_epochs)
 
     def _redraw_epochs(self) -> None:
+        record = self.controller.record
+        left = record.eta_s if record is not None and record.phase is Phase.RUNNING else None
+        if not self._pacer.worth_drawing(left):
+            self._redraw_timer = None  # the run's last frame, drawn as it ends, shows these
+            return
         self.redraw_now(learn=True)
+        self._pace_grids()
+
+    def _pace_grids(self) -> None:
         # Grids faster than the screen redraws would be computed only to be
         # replaced: ask for them at the pace the panels are actually drawn.
         self.controller.boundary_request.min_interval_s = max(MIN_INTERVAL_S, self._pacer.interval)
